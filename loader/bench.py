@@ -1,0 +1,278 @@
+"""`nichegraph bench load` and `nichegraph bench layout`: loader speed, and the measurement
+behind the choice of one relationship per month (docs/model.md).
+
+Both load into a throw-away empty server (nichegraph.scratch) unless --neo4j-uri names an
+empty one, so they never touch the user's data.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.errors import NichegraphError
+from nichegraph.loader.opendigger import RepoData, parse_repo
+from nichegraph.loader.pipeline import DeveloperStage, LoadOptions, load_repos
+from nichegraph.loader.sources import FolderSource, open_source
+from nichegraph.loader.writes import contribution_chunks
+from nichegraph.output import to_table
+from nichegraph.progress import Progress
+from nichegraph.scratch import scratch_server
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def neo4j_cpu_seconds(graph: Graph) -> float | None:
+    """CPU time the server process has used, when it runs on this machine."""
+    rows = graph.read(
+        "CALL dbms.queryJmx('java.lang:type=OperatingSystem') YIELD attributes "
+        "RETURN attributes.ProcessCpuTime.value AS nanos"
+    )
+    return rows[0]["nanos"] / 1e9 if rows and rows[0]["nanos"] is not None else None
+
+
+def parse_floor(source: FolderSource, repos: list[str]) -> tuple[float, int]:
+    """Read and parse every file, write nothing: the loader's floor."""
+    started = time.perf_counter()
+    rows = 0
+    gc.disable()
+    try:
+        for repo in repos:
+            rows += len(parse_repo(repo, source.read(repo)).contributions)
+    finally:
+        gc.enable()
+    return time.perf_counter() - started, rows
+
+
+@contextmanager
+def empty_database(settings: Settings, use_given: bool) -> Iterator[Settings]:
+    if not use_given:
+        with scratch_server(settings, say=lambda message: click.echo(message, err=True)) as scratch:
+            yield scratch
+        return
+    with Graph(settings) as graph:
+        if graph.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
+            raise NichegraphError(f"{settings.neo4j_uri} is not empty; the benchmark needs an empty database")
+    yield settings
+
+
+def bench_load(settings: Settings, source_text: str, workers: int, use_given: bool) -> list[dict[str, Any]]:
+    source = open_source(source_text)
+    if not isinstance(source, FolderSource):
+        raise NichegraphError("bench load: SOURCE must be a folder (the floor reads files directly)")
+    repos = source.list_repos()
+    with empty_database(settings, use_given) as target, Graph(target) as graph:
+        cpu_before = neo4j_cpu_seconds(graph)
+        progress = Progress(total=len(repos), quiet=True)
+        summary = load_repos(graph, source, repos, LoadOptions(workers=workers), progress)
+        cpu_after = neo4j_cpu_seconds(graph)
+        rss = peak_rss_mb()
+        counts = graph.read(
+            "CALL () { MATCH (d:Developer) RETURN count(d) AS developers } "
+            "CALL () { MATCH ()-[c:CONTRIBUTED]->() RETURN count(c) AS contributions } "
+            "RETURN developers, contributions"
+        )[0]
+    floor, floor_rows = parse_floor(source, repos)
+    if not summary.ok:
+        raise NichegraphError("bench load: the load failed:\n" + summary.describe())
+    figures = [
+        ("repositories", len(summary.loaded)),
+        ("activity rows in", summary.rows_in),
+        ("monthly contributions in graph", counts["contributions"]),
+        ("developers in graph", counts["developers"]),
+        ("wall time, load (s)", round(summary.elapsed, 1)),
+        ("rows/s (contributions / wall)", round(counts["contributions"] / summary.elapsed)),
+        ("read + parse floor (s)", round(floor, 1)),
+        ("load / floor", round(summary.elapsed / floor, 1)),
+        ("peak RSS of this Python process (MB)", round(rss)),
+        (
+            "Neo4j server CPU during load (s)",
+            None if cpu_before is None else round(cpu_after - cpu_before, 1),
+        ),
+        ("writer transactions in parallel", workers),
+    ]
+    if floor_rows != counts["contributions"]:
+        raise NichegraphError(
+            f"bench load: floor parsed {floor_rows} rows, graph holds {counts['contributions']}"
+        )
+    return [{"figure": name, "value": value} for name, value in figures]
+
+
+# --- layout comparison ----------------------------------------------------------------
+
+PAIR_WRITE = """
+MATCH (r:Repo {name: $name})
+UNWIND $rows AS row
+MATCH (d:Developer {key: row.key})
+CREATE (d)-[:CONTRIBUTES {months: row.months, activity: row.activity}]->(r)
+"""
+
+# The same questions asked of both layouts: (name, per-month Cypher, per-pair Cypher).
+LAYOUT_QUERIES: list[tuple[str, str, str]] = [
+    (
+        "top developers of one repo in a 12-month window",
+        """MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer)
+           WHERE $first <= c.month <= $last
+           RETURN d.login AS login, sum(c.activity) AS activity ORDER BY activity DESC LIMIT 20""",
+        """MATCH (:Repo {name: $repo})<-[c:CONTRIBUTES]-(d:Developer)
+           WITH d, reduce(s = 0.0, i IN range(0, size(c.months) - 1) |
+                s + CASE WHEN $first <= c.months[i] <= $last THEN c.activity[i] ELSE 0.0 END) AS activity
+           WHERE activity > 0
+           RETURN d.login AS login, activity ORDER BY activity DESC LIMIT 20""",
+    ),
+    (
+        "developers shared by two repos in the window",
+        """MATCH (:Repo {name: $repo})<-[c1:CONTRIBUTED]-(d:Developer)-[c2:CONTRIBUTED]->(:Repo {name: $other})
+           WHERE $first <= c1.month <= $last AND $first <= c2.month <= $last
+           RETURN d.login AS login, sum(c1.activity) AS a1, sum(c2.activity) AS a2""",
+        """MATCH (:Repo {name: $repo})<-[c1:CONTRIBUTES]-(d:Developer)-[c2:CONTRIBUTES]->(:Repo {name: $other})
+           WITH d,
+             reduce(s = 0.0, i IN range(0, size(c1.months) - 1) |
+                s + CASE WHEN $first <= c1.months[i] <= $last THEN c1.activity[i] ELSE 0.0 END) AS a1,
+             reduce(s = 0.0, i IN range(0, size(c2.months) - 1) |
+                s + CASE WHEN $first <= c2.months[i] <= $last THEN c2.activity[i] ELSE 0.0 END) AS a2
+           WHERE a1 > 0 AND a2 > 0
+           RETURN d.login AS login, a1, a2""",
+    ),
+    (
+        "one developer's repos in the window",
+        """MATCH (:Developer {key: $developer})-[c:CONTRIBUTED]->(r:Repo)
+           WHERE $first <= c.month <= $last
+           RETURN r.name AS repo, sum(c.activity) AS activity ORDER BY activity DESC""",
+        """MATCH (:Developer {key: $developer})-[c:CONTRIBUTES]->(r:Repo)
+           WITH r, reduce(s = 0.0, i IN range(0, size(c.months) - 1) |
+                s + CASE WHEN $first <= c.months[i] <= $last THEN c.activity[i] ELSE 0.0 END) AS activity
+           WHERE activity > 0
+           RETURN r.name AS repo, activity ORDER BY activity DESC""",
+    ),
+    (
+        "whole graph: active developers and activity per repo in the window",
+        """MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo) WHERE $first <= c.month <= $last
+           RETURN r.name AS repo, count(DISTINCT d) AS developers, sum(c.activity) AS activity""",
+        """MATCH (d:Developer)-[c:CONTRIBUTES]->(r:Repo)
+           WITH r, d, reduce(s = 0.0, i IN range(0, size(c.months) - 1) |
+                s + CASE WHEN $first <= c.months[i] <= $last THEN c.activity[i] ELSE 0.0 END) AS activity
+           WHERE activity > 0
+           RETURN r.name AS repo, count(d) AS developers, sum(activity) AS activity""",
+    ),
+    (
+        "whole graph: stream every edge of the window to Python (network build)",
+        """MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo) WHERE $first <= c.month <= $last
+           WITH r, collect(d.key) AS keys, collect(c.activity) AS activity
+           RETURN r.name AS repo, keys, activity""",
+        """MATCH (d:Developer)-[c:CONTRIBUTES]->(r:Repo)
+           WITH r, d, [i IN range(0, size(c.months) - 1) WHERE $first <= c.months[i] <= $last | c.activity[i]]
+                AS inside WHERE size(inside) > 0
+           WITH r, collect(d.key) AS keys, collect(inside) AS activity
+           RETURN r.name AS repo, keys, activity""",
+    ),
+]
+
+LAYOUT_PARAMS = {
+    "repo": "pytorch/pytorch",
+    "other": "huggingface/transformers",
+    "developer": "ezyang",
+    "first": "2022-04",
+    "last": "2023-03",
+}
+
+
+@dataclass
+class LayoutRun:
+    load_seconds: float
+    relationships: int
+    query_ms: dict[str, float]
+
+
+def time_query(graph: Graph, cypher: str, repeats: int = 5) -> float:
+    graph.read(cypher, **LAYOUT_PARAMS)  # plan and warm the page cache
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        graph.read(cypher, **LAYOUT_PARAMS)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+def load_pairs(graph: Graph, source: FolderSource, repos: list[str]) -> float:
+    """The per-pair layout: one CONTRIBUTES per (developer, repo) with month arrays."""
+    started = time.perf_counter()
+    graph.apply_schema()
+    developers = DeveloperStage(graph)
+    for repo in repos:
+        data: RepoData = parse_repo(repo, source.read(repo))
+        developers.prepare(data, set(data.month_hashes))
+
+        def write(tx: Any, data: RepoData = data) -> None:
+            tx.run("MERGE (:Repo {name: $name})", name=data.name).consume()
+            for rows in contribution_chunks(data.contributions):
+                tx.run(PAIR_WRITE, name=data.name, rows=rows).consume()
+
+        graph.write_tx(write)
+    return time.perf_counter() - started
+
+
+def bench_layout(settings: Settings, source_text: str) -> list[dict[str, Any]]:
+    source = open_source(source_text)
+    if not isinstance(source, FolderSource):
+        raise NichegraphError("bench layout: SOURCE must be a folder")
+    repos = source.list_repos()
+    runs: dict[str, LayoutRun] = {}
+    for layout in ("per-month", "per-pair"):
+        click.echo(f"loading the {layout} layout into an empty server ...", err=True)
+        with scratch_server(settings, say=lambda _m: None) as target, Graph(target) as graph:
+            if layout == "per-month":
+                summary = load_repos(graph, source, repos, LoadOptions(workers=1), Progress(None, quiet=True))
+                seconds, rel_type = summary.elapsed, "CONTRIBUTED"
+            else:
+                seconds, rel_type = load_pairs(graph, source, repos), "CONTRIBUTES"
+            count = graph.read(f"MATCH ()-[c:{rel_type}]->() RETURN count(c) AS n")[0]["n"]
+            column = 1 if layout == "per-month" else 2
+            timings = {query[0]: time_query(graph, query[column]) for query in LAYOUT_QUERIES}
+            runs[layout] = LayoutRun(seconds, count, timings)
+    rows = [
+        {"measure": "load, whole snapshot (s)", **{k: round(v.load_seconds, 1) for k, v in runs.items()}},
+        {"measure": "contribution relationships", **{k: v.relationships for k, v in runs.items()}},
+    ]
+    rows += [
+        {"measure": f"{name} (median ms)", **{k: round(v.query_ms[name], 1) for k, v in runs.items()}}
+        for name, _, _ in LAYOUT_QUERIES
+    ]
+    return rows
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+@click.command("load")
+@click.argument("source")
+@click.option("--workers", default=1, show_default=True, help="Parallel repository transactions")
+@click.option(
+    "--use-neo4j-uri", is_flag=True, help="Load into NEO4J_URI (must be empty) instead of a scratch server"
+)
+@click.pass_obj
+def bench_load_command(settings: Settings, source: str, workers: int, use_neo4j_uri: bool) -> None:
+    """Load a whole OpenDigger folder into an empty database and print rows/s, wall time,
+    peak RSS and the read+parse floor."""
+    click.echo(to_table(bench_load(settings, source, workers, use_neo4j_uri)))
+
+
+@click.command("layout")
+@click.argument("source")
+@click.pass_obj
+def bench_layout_command(settings: Settings, source: str) -> None:
+    """Compare one relationship per month with one per (developer, repo) holding month
+    arrays: load time and time-window query speed (see docs/model.md)."""
+    click.echo(to_table(bench_layout(settings, source)))

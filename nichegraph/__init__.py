@@ -1,0 +1,3 @@
+"""nichegraph: a graph-database-backed explorer of open source ecosystems."""
+
+__version__ = "0.1.0"

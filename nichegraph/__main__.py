@@ -1,0 +1,3 @@
+from nichegraph.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Cypher library (.cypher files) and the graph analytics that run on it."""

@@ -1,0 +1,37 @@
+// nichegraph schema: constraints on every key the loaders MERGE on, and indexes for
+// the lookups the queries make. Every statement is idempotent (IF NOT EXISTS): the
+// loader applies this file before each load, and you can paste it into Neo4j Browser.
+// See docs/model.md for the model these belong to.
+
+// --- keys -----------------------------------------------------------------------------
+// Repositories by full name "owner/repo", as OpenDigger spells it.
+CREATE CONSTRAINT repo_name IF NOT EXISTS
+FOR (r:Repo) REQUIRE r.name IS UNIQUE;
+
+// Developers by lower-cased login (GitHub logins are case-insensitive); `login` keeps
+// the display casing.
+CREATE CONSTRAINT developer_key IF NOT EXISTS
+FOR (d:Developer) REQUIRE d.key IS UNIQUE;
+
+// One node per repository and month holding that month's published series.
+CREATE CONSTRAINT repo_month_key IF NOT EXISTS
+FOR (m:RepoMonth) REQUIRE (m.repo, m.month) IS UNIQUE;
+
+// One node per load run (stats report the last one).
+CREATE CONSTRAINT load_run_id IF NOT EXISTS
+FOR (l:LoadRun) REQUIRE l.id IS UNIQUE;
+
+// Hand-made landscape entries (llm_landscape_2025-09.csv, pytorch_landscape_2025.csv).
+CREATE CONSTRAINT landscape_entry_key IF NOT EXISTS
+FOR (e:LandscapeEntry) REQUIRE (e.landscape, e.repo) IS UNIQUE;
+
+// --- lookups --------------------------------------------------------------------------
+CREATE INDEX repo_name_lower IF NOT EXISTS FOR (r:Repo) ON (r.nameLower);
+CREATE INDEX repo_owner IF NOT EXISTS FOR (r:Repo) ON (r.owner);
+CREATE INDEX developer_login IF NOT EXISTS FOR (d:Developer) ON (d.login);
+CREATE INDEX developer_is_bot IF NOT EXISTS FOR (d:Developer) ON (d.isBot);
+CREATE INDEX repo_month_month IF NOT EXISTS FOR (m:RepoMonth) ON (m.month);
+CREATE INDEX load_run_finished IF NOT EXISTS FOR (l:LoadRun) ON (l.finishedAt);
+// Whole-graph windows ("every contribution in 2022-04..2023-03") seek this index
+// instead of scanning all 2.2 million relationships.
+CREATE INDEX contributed_month IF NOT EXISTS FOR ()-[c:CONTRIBUTED]-() ON (c.month);

@@ -1,0 +1,1 @@
+"""The Flask explorer: pages and their JSON twins."""
