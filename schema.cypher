@@ -21,9 +21,10 @@ FOR (m:RepoMonth) REQUIRE (m.repo, m.month) IS UNIQUE;
 CREATE CONSTRAINT load_run_id IF NOT EXISTS
 FOR (l:LoadRun) REQUIRE l.id IS UNIQUE;
 
-// Hand-made landscape entries (llm_landscape_2025-09.csv, pytorch_landscape_2025.csv).
+// Hand-made landscape entries (llm_landscape_2025-09.csv, pytorch_landscape_2025.csv):
+// key is the lower-cased owner/repo, or "project:<name>" for a project without one.
 CREATE CONSTRAINT landscape_entry_key IF NOT EXISTS
-FOR (e:LandscapeEntry) REQUIRE (e.landscape, e.repo) IS UNIQUE;
+FOR (e:LandscapeEntry) REQUIRE (e.landscape, e.key) IS UNIQUE;
 
 // --- lookups --------------------------------------------------------------------------
 CREATE INDEX repo_name_lower IF NOT EXISTS FOR (r:Repo) ON (r.nameLower);
@@ -31,6 +32,8 @@ CREATE INDEX repo_owner IF NOT EXISTS FOR (r:Repo) ON (r.owner);
 CREATE INDEX developer_login IF NOT EXISTS FOR (d:Developer) ON (d.login);
 CREATE INDEX developer_is_bot IF NOT EXISTS FOR (d:Developer) ON (d.isBot);
 CREATE INDEX repo_month_month IF NOT EXISTS FOR (m:RepoMonth) ON (m.month);
+CREATE INDEX landscape_entry_repo IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.repoLower);
+CREATE INDEX repo_domain IF NOT EXISTS FOR (r:Repo) ON (r.domain);
 CREATE INDEX load_run_finished IF NOT EXISTS FOR (l:LoadRun) ON (l.finishedAt);
 // Whole-graph windows ("every contribution in 2022-04..2023-03") seek this index
 // instead of scanning all 2.2 million relationships.

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import click
+from neo4j import ManagedTransaction
 
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
 from nichegraph.loader.opendigger import RepoData, parse_repo
-from nichegraph.loader.pipeline import DeveloperStage, LoadOptions, load_repos
+from nichegraph.loader.pipeline import LoadOptions, load_repos
 from nichegraph.loader.sources import FolderSource, open_source
-from nichegraph.loader.writes import contribution_chunks
+from nichegraph.loader.writes import RepoWriteResult, contribution_chunks, write_repo
 from nichegraph.output import to_table
 from nichegraph.progress import Progress
 from nichegraph.scratch import scratch_server
@@ -104,9 +105,7 @@ def bench_load(settings: Settings, source_text: str, workers: int, use_given: bo
         ("writer transactions in parallel", workers),
     ]
     if floor_rows != counts["contributions"]:
-        raise NichegraphError(
-            f"bench load: floor parsed {floor_rows} rows, graph holds {counts['contributions']}"
-        )
+        raise NichegraphError(f"bench load: floor parsed {floor_rows} rows, graph holds {counts['contributions']}")
     return [{"figure": name, "value": value} for name, value in figures]
 
 
@@ -206,22 +205,12 @@ def time_query(graph: Graph, cypher: str, repeats: int = 5) -> float:
     return statistics.median(timings) * 1000
 
 
-def load_pairs(graph: Graph, source: FolderSource, repos: list[str]) -> float:
-    """The per-pair layout: one CONTRIBUTES per (developer, repo) with month arrays."""
-    started = time.perf_counter()
-    graph.apply_schema()
-    developers = DeveloperStage(graph)
-    for repo in repos:
-        data: RepoData = parse_repo(repo, source.read(repo))
-        developers.prepare(data, set(data.month_hashes))
-
-        def write(tx: Any, data: RepoData = data) -> None:
-            tx.run("MERGE (:Repo {name: $name})", name=data.name).consume()
-            for rows in contribution_chunks(data.contributions):
-                tx.run(PAIR_WRITE, name=data.name, rows=rows).consume()
-
-        graph.write_tx(write)
-    return time.perf_counter() - started
+def write_pairs(tx: ManagedTransaction, data: RepoData) -> RepoWriteResult:
+    """The per-pair layout's writer (first loads only): one CONTRIBUTES per (developer, repo)."""
+    tx.run("MERGE (:Repo {name: $name})", name=data.name).consume()
+    for rows in contribution_chunks(data.contributions):
+        tx.run(PAIR_WRITE, name=data.name, rows=rows).consume()
+    return RepoWriteResult(data.name, len(data.month_hashes), 0, len(data.contributions))
 
 
 def bench_layout(settings: Settings, source_text: str) -> list[dict[str, Any]]:
@@ -233,11 +222,9 @@ def bench_layout(settings: Settings, source_text: str) -> list[dict[str, Any]]:
     for layout in ("per-month", "per-pair"):
         click.echo(f"loading the {layout} layout into an empty server ...", err=True)
         with scratch_server(settings, say=lambda _m: None) as target, Graph(target) as graph:
-            if layout == "per-month":
-                summary = load_repos(graph, source, repos, LoadOptions(workers=1), Progress(None, quiet=True))
-                seconds, rel_type = summary.elapsed, "CONTRIBUTED"
-            else:
-                seconds, rel_type = load_pairs(graph, source, repos), "CONTRIBUTES"
+            writer, rel_type = (write_repo, "CONTRIBUTED") if layout == "per-month" else (write_pairs, "CONTRIBUTES")
+            summary = load_repos(graph, source, repos, LoadOptions(writer=writer), Progress(None, quiet=True))
+            seconds = summary.elapsed
             count = graph.read(f"MATCH ()-[c:{rel_type}]->() RETURN count(c) AS n")[0]["n"]
             column = 1 if layout == "per-month" else 2
             timings = {query[0]: time_query(graph, query[column]) for query in LAYOUT_QUERIES}
@@ -259,9 +246,7 @@ def bench_layout(settings: Settings, source_text: str) -> list[dict[str, Any]]:
 @click.command("load")
 @click.argument("source")
 @click.option("--workers", default=1, show_default=True, help="Parallel repository transactions")
-@click.option(
-    "--use-neo4j-uri", is_flag=True, help="Load into NEO4J_URI (must be empty) instead of a scratch server"
-)
+@click.option("--use-neo4j-uri", is_flag=True, help="Load into NEO4J_URI (must be empty) instead of a scratch server")
 @click.pass_obj
 def bench_load_command(settings: Settings, source: str, workers: int, use_neo4j_uri: bool) -> None:
     """Load a whole OpenDigger folder into an empty database and print rows/s, wall time,

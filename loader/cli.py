@@ -10,6 +10,7 @@ import click
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
+from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
 from nichegraph.loader.sources import FolderSource, HttpSource, open_source
@@ -113,12 +114,42 @@ def load_opendigger(
     files or an http(s):// base URL of the same layout [default: env NICHEGRAPH_SOURCE, else
     the live service]. Idempotent and atomic per repository; bad repositories are named,
     skipped, and make the exit status 1."""
-    summary = run_load(
-        settings, source or settings.source, repos, repos_file, months, strict, workers, neighbours
-    )
+    summary = run_load(settings, source or settings.source, repos, repos_file, months, strict, workers, neighbours)
     if as_json:
         click.echo(to_json(summary.to_dict()))
     else:
         click.echo(summary.describe(), err=not summary.ok)
     if not summary.ok:
+        sys.exit(1)
+
+
+@load.command("landscape")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Landscape name stored on the entries [default: the file name without .csv]")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@click.pass_obj
+def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
+    """Load hand-made domain labels from a landscape CSV (the 2025 LLM landscape, the PyTorch
+    landscape, or repo,domain[,layer,subdomain]). Rows for repositories not in the graph are
+    kept as entries; bad rows are named and skipped, and make the exit status 1."""
+    result = read_landscape(file, name)
+    with Graph(settings) as graph:
+        write_landscape(graph, result)
+    if as_json:
+        click.echo(
+            to_json(
+                {
+                    "file": str(file),
+                    "landscape": result.landscape,
+                    "format": result.format,
+                    "entries": len(result.entries),
+                    "linked": result.linked,
+                    "badRows": result.bad_rows,
+                    "replacedCharacters": result.replaced_characters,
+                }
+            )
+        )
+    else:
+        click.echo(result.describe(), err=not result.ok)
+    if not result.ok:
         sys.exit(1)

@@ -197,9 +197,7 @@ def _classify_key(path: str, key: object) -> tuple[str, str | None]:
     raise BadFile(f"{path}: key {key!r} is not a month (expected YYYY-MM)")
 
 
-def _parse_series(
-    path: str, body: bytes, prop: str, window: Window | None, months: dict[str, dict[str, float]]
-) -> int:
+def _parse_series(path: str, body: bytes, prop: str, window: Window | None, months: dict[str, dict[str, float]]) -> int:
     data = _load_json(path, body)
     if not isinstance(data, dict):
         raise BadFile(f"{path}: expected an object of month -> number, got {type(data).__name__}")

@@ -19,6 +19,7 @@ import gc
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -29,7 +30,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
 from nichegraph.loader.opendigger import RepoData, better_display, parse_repo
 from nichegraph.loader.sources import Fetched, FolderSource, HttpSource
-from nichegraph.loader.writes import CHUNK_ROWS, EXISTING_MONTHS, write_repo
+from nichegraph.loader.writes import CHUNK_ROWS, EXISTING_MONTHS, RepoWriteResult, write_repo
 from nichegraph.months import Window
 from nichegraph.progress import Progress
 
@@ -67,6 +68,8 @@ class LoadOptions:
     window: Window | None = None
     strict: bool = False
     workers: int = 1
+    # the transaction function that writes one repository (bench layout swaps it)
+    writer: Callable[[ManagedTransaction, RepoData], RepoWriteResult] = write_repo
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ def _load_repos(
 
     def write(data: RepoData, merged_keys: list[str]) -> None:
         try:
-            result = graph.write_tx(_write_checked, data)
+            result = graph.write_tx(options.writer, data)
         except Exception as error:  # any failure leaves the repo rolled back
             with lock:
                 orphan_candidates[data.name] = merged_keys
@@ -296,10 +299,6 @@ def _count_input(summary: LoadSummary, data: RepoData) -> None:
     summary.contributions += len(data.contributions)
     summary.merged_repeats += data.merged_repeats
     summary.aggregate_keys_skipped += data.skipped_aggregate_keys
-
-
-def _write_checked(tx: ManagedTransaction, data: RepoData) -> Any:
-    return write_repo(tx, data)
 
 
 def _remove_orphans(graph: Graph, candidates: dict[str, list[str]]) -> int:
@@ -350,10 +349,9 @@ def validate_all(
 def read_repo_list(text: str, where: str) -> list[str]:
     """Names from a --repos value or a --repos-file body: commas or lines, # comments."""
     names = []
-    for line in text.replace(",", "\n").splitlines():
-        name = line.split("#", 1)[0].strip()
-        if name:
-            names.append(name)
+    for line in text.splitlines():
+        without_comment = line.split("#", 1)[0]
+        names.extend(name.strip() for name in without_comment.split(",") if name.strip())
     if not names:
         raise NichegraphError(f"{where}: no repository names given")
     return list(dict.fromkeys(names))

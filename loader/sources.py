@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import orjson
 
 from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.opendigger import ALL_FILES, UnknownRepo, check_repo_name
@@ -51,9 +52,7 @@ class FolderSource:
             if repo_dir.is_dir() and any(repo_dir.glob("*.json"))
         ]
         if not repos:
-            raise BadParameter(
-                f"SOURCE: {self.label} holds no github/{{owner}}/{{repo}}/{{metric}}.json files"
-            )
+            raise BadParameter(f"SOURCE: {self.label} holds no github/{{owner}}/{{repo}}/{{metric}}.json files")
         return sorted(repos)
 
     def file_path(self, repo: str, stem: str) -> Path:
@@ -135,9 +134,7 @@ class HttpSource:
         ) as client:
             return await self._get(client, asyncio.Semaphore(1), repo, stem)
 
-    async def _fetch_repo(
-        self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, repo: str
-    ) -> Fetched:
+    async def _fetch_repo(self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, repo: str) -> Fetched:
         try:
             check_repo_name(repo)
             bodies = await asyncio.gather(*(self._get(client, semaphore, repo, stem) for stem in ALL_FILES))
@@ -152,9 +149,7 @@ class HttpSource:
             )
         return Fetched(repo, files)
 
-    async def _get(
-        self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, repo: str, stem: str
-    ) -> bytes | None:
+    async def _get(self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, repo: str, stem: str) -> bytes | None:
         url = self.url(repo, stem)
         last_problem = ""
         for attempt in range(self.policy.retries + 1):
@@ -179,10 +174,15 @@ class HttpSource:
                 continue
             if response.status_code != 200:
                 raise FetchError(f"{repo}: {url} answered HTTP {response.status_code}")
+            try:
+                orjson.loads(body)
+            except orjson.JSONDecodeError:
+                # a body cut short without a framing error (e.g. a proxy that drops the
+                # connection after sending a complete-looking response) is worth a retry
+                last_problem = f"answered a body that is not valid JSON ({len(body)} bytes; truncated?)"
+                continue
             return body
-        raise FetchError(
-            f"{repo}: {url} {last_problem} after {self.policy.retries + 1} attempts; repo skipped"
-        )
+        raise FetchError(f"{repo}: {url} {last_problem} after {self.policy.retries + 1} attempts; repo skipped")
 
 
 def open_source(source: str, policy: HttpPolicy | None = None) -> FolderSource | HttpSource:

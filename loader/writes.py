@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from nichegraph.errors import NichegraphError
+from nichegraph.loader.landscape import REFRESH_DOMAINS
 from nichegraph.loader.opendigger import Contributions, RepoData
 
 # Rows per statement; one repository may need several statements in its transaction.
@@ -78,6 +79,7 @@ def write_repo(tx: ManagedTransaction, data: RepoData) -> RepoWriteResult:
     existing = {row["month"]: row["hash"] for row in tx.run(EXISTING_MONTHS, name=data.name)}
     changed = {m for m, digest in data.month_hashes.items() if existing.get(m) != digest}
     tx.run(MERGE_REPO, name=data.name, owner=data.owner, updatedAt=data.updated_at).consume()
+    tx.run(REFRESH_DOMAINS, names=[data.name]).consume()
     if not changed:
         return RepoWriteResult(data.name, 0, len(data.month_hashes), 0)
     rewritten = sorted(changed & existing.keys())
@@ -89,9 +91,7 @@ def write_repo(tx: ManagedTransaction, data: RepoData) -> RepoWriteResult:
         expected = sum(len(row["months"]) for row in rows)
         created = tx.run(WRITE_CONTRIBUTIONS, name=data.name, rows=rows).single(strict=True)[0]
         if created != expected:
-            raise MissingDevelopers(
-                f"{data.name}: {expected - created} contribution rows have no Developer node"
-            )
+            raise MissingDevelopers(f"{data.name}: {expected - created} contribution rows have no Developer node")
     return RepoWriteResult(data.name, len(changed), len(data.month_hashes) - len(changed), len(contributions))
 
 
@@ -114,9 +114,7 @@ def month_rows(data: RepoData, months: set[str]) -> list[dict[str, Any]]:
 def contribution_chunks(contributions: Contributions) -> Iterator[list[dict[str, Any]]]:
     chunk: list[dict[str, Any]] = []
     size = 0
-    for key, months, activity in zip(
-        contributions.keys, contributions.months, contributions.activity, strict=True
-    ):
+    for key, months, activity in zip(contributions.keys, contributions.months, contributions.activity, strict=True):
         chunk.append({"key": key, "months": months, "activity": activity})
         size += len(months)
         if size >= CHUNK_ROWS:

@@ -30,9 +30,7 @@ class Group(click.Group):
 @click.option("--neo4j-password", envvar="NEO4J_PASSWORD", help="[env NEO4J_PASSWORD; nichegraph]")
 @click.version_option(__version__, prog_name="nichegraph")
 @click.pass_context
-def main(
-    ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None
-) -> None:
+def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None) -> None:
     """Explore open source ecosystems as a graph: load OpenDigger data into Neo4j,
     find niches, rivals and upstreams, read trends, and walk it in a browser."""
     # The driver logs every retried transaction (deadlocks it resolves by retrying) as a
@@ -41,6 +39,37 @@ def main(
     ctx.obj = Settings.from_env().with_overrides(
         neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_password=neo4j_password
     )
+
+
+@main.command()
+@click.option("--source", help="Where to load from [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]")
+@click.option("--skip-load", is_flag=True, help="Use what the graph already holds")
+@click.pass_obj
+def run(settings: Settings, source: str | None, skip_load: bool) -> None:
+    """The main job: start Neo4j if nothing answers, load the default data set, analyse it.
+
+    With a folder as the source it loads every repository in it; with the live service it
+    loads the landscape's seed projects and their neighbourhood."""
+    from nichegraph.loader.cli import run_load
+
+    ensure_database(settings)
+    if not skip_load:
+        summary = run_load(settings, source or settings.source)
+        click.echo(summary.describe())
+        if not summary.loaded and not summary.unchanged:
+            raise NichegraphError("nothing could be loaded; see the messages above")
+
+
+def ensure_database(settings: Settings) -> None:
+    """Use the server at NEO4J_URI if it answers; otherwise start the local one."""
+    from nichegraph.db import Graph
+
+    with Graph(settings) as graph:
+        if graph.ping():
+            click.echo(f"Using Neo4j at {settings.neo4j_uri}")
+            return
+    state = localdb.start(localdb.LocalServer.from_settings(settings), say=click.echo)
+    click.echo(state.describe())
 
 
 def _register_rooms() -> None:
@@ -76,9 +105,9 @@ def _server_options(function):  # type: ignore[no-untyped-def]
         type=click.Path(file_okay=False, path_type=Path),
         help="Server folder (data, logs, conf) [default: <data dir>/neo4j; env NICHEGRAPH_DATA_DIR]",
     )(function)
-    function = click.option(
-        "--http-port", type=int, help="HTTP/Browser port [env NICHEGRAPH_HTTP_PORT; 7474]"
-    )(function)
+    function = click.option("--http-port", type=int, help="HTTP/Browser port [env NICHEGRAPH_HTTP_PORT; 7474]")(
+        function
+    )
     return function
 
 

@@ -26,9 +26,7 @@ def _xdg_dir(env_name: str, fallback: str) -> Path:
 
 
 def default_data_dir() -> Path:
-    return Path(
-        os.environ.get("NICHEGRAPH_DATA_DIR") or _xdg_dir("XDG_DATA_HOME", ".local/share") / "nichegraph"
-    )
+    return Path(os.environ.get("NICHEGRAPH_DATA_DIR") or _xdg_dir("XDG_DATA_HOME", ".local/share") / "nichegraph")
 
 
 def default_cache_dir() -> Path:

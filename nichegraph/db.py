@@ -92,8 +92,7 @@ class Graph:
         """Address, version and edition of the server; raises DatabaseUnavailable."""
         # auto-commit, so an unreachable server fails at once instead of being retried
         rows = self.run_autocommit(
-            "CALL dbms.components() YIELD name, versions, edition "
-            "RETURN name, versions[0] AS version, edition"
+            "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
         )
         row = rows[0] if rows else {}
         return {"uri": self.uri, "version": row.get("version", "?"), "edition": row.get("edition", "?")}

@@ -279,9 +279,7 @@ def set_initial_password(server: LocalServer, java: str) -> None:
         env = dict(os.environ, NEO4J_HOME=str(server.home.resolve()), NEO4J_CONF=admin_conf)
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
-        raise LocalServerError(
-            f"could not set the initial Neo4j password: {(result.stderr or result.stdout).strip()}"
-        )
+        raise LocalServerError(f"could not set the initial Neo4j password: {(result.stderr or result.stdout).strip()}")
 
 
 # --- process control -----------------------------------------------------------------
@@ -367,9 +365,7 @@ def start(server: LocalServer, say: Callable[[str], None] = print, timeout: floa
             f"with the configured credentials; stop it or choose another port in NEO4J_URI"
         )
     if port_is_open(server.http_port) and current.pid is None:
-        raise LocalServerError(
-            f"HTTP port {server.http_port} is taken; set NICHEGRAPH_HTTP_PORT or --http-port"
-        )
+        raise LocalServerError(f"HTTP port {server.http_port} is taken; set NICHEGRAPH_HTTP_PORT or --http-port")
     java = require_java()
     install(server, say)
     process = None
@@ -406,9 +402,7 @@ def launch(server: LocalServer, java: str) -> subprocess.Popen[bytes]:
     return process
 
 
-def wait_until_answering(
-    server: LocalServer, timeout: float, process: subprocess.Popen[bytes] | None = None
-) -> Status:
+def wait_until_answering(server: LocalServer, timeout: float, process: subprocess.Popen[bytes] | None = None) -> Status:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         current = status(server)

@@ -35,8 +35,7 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
     texts = [[cell(row.get(column)) for column in columns] for row in rows]
     widths = [max(len(column), *(len(text[i]) for text in texts)) for i, column in enumerate(columns)]
     numeric = [
-        all(isinstance(row.get(column), int | float) or row.get(column) is None for row in rows)
-        for column in columns
+        all(isinstance(row.get(column), int | float) or row.get(column) is None for row in rows) for column in columns
     ]
 
     def line(values: Sequence[str]) -> str:

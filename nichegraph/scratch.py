@@ -24,9 +24,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def scratch_server(
-    settings: Settings, say: Callable[[str], None] = print, keep: bool = False
-) -> Iterator[Settings]:
+def scratch_server(settings: Settings, say: Callable[[str], None] = print, keep: bool = False) -> Iterator[Settings]:
     """Start an empty server; yield Settings pointing at it; stop and delete it afterwards."""
     home = Path(tempfile.mkdtemp(prefix="nichegraph-scratch-"))
     scratch_settings = settings.with_overrides(neo4j_uri=f"bolt://localhost:{free_port()}")

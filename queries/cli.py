@@ -56,9 +56,7 @@ def render(query: LibraryQuery, rows: list[dict[str, object]], fmt: str) -> str:
 @click.command()
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override an example value")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--list", "show_list", is_flag=True, help="List the library queries and their questions")
 @click.pass_obj
 def query(settings: Settings, name: str | None, params: tuple[str, ...], fmt: str, show_list: bool) -> None:

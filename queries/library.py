@@ -104,9 +104,7 @@ def parse_query_file(path: Path) -> LibraryQuery:
     query = LibraryQuery(name, path, question, description, examples, columns, body.rstrip(";").strip())
     undocumented = sorted(query.used_parameters() - set(examples))
     if undocumented:
-        raise QueryFileError(
-            f"{where}: uses ${undocumented[0]} but has no ':param {undocumented[0]} =>' line"
-        )
+        raise QueryFileError(f"{where}: uses ${undocumented[0]} but has no ':param {undocumented[0]} =>' line")
     return query
 
 
