@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -72,17 +73,22 @@ def ensure_database(settings: Settings) -> None:
     click.echo(state.describe())
 
 
-def _register_rooms() -> None:
-    # imported here so `nichegraph db ...` works even before the rooms' deps are needed
-    from nichegraph.loader.bench import bench_layout_command, bench_load_command
-    from nichegraph.loader.cli import load
-    from nichegraph.queries.cli import query, stats
+# Each room's command module exposes COMMANDS (top-level commands) and BENCH_COMMANDS
+# (subcommands of `nichegraph bench`); add a module here to give it a place in the CLI.
+ROOM_COMMAND_MODULES = [
+    "nichegraph.loader.cli",
+    "nichegraph.loader.bench",
+    "nichegraph.queries.cli",
+]
 
-    main.add_command(load)
-    main.add_command(stats)
-    main.add_command(query)
-    bench.add_command(bench_load_command)
-    bench.add_command(bench_layout_command)
+
+def _register_rooms() -> None:
+    for module_name in ROOM_COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for command in getattr(module, "COMMANDS", []):
+            main.add_command(command)
+        for command in getattr(module, "BENCH_COMMANDS", []):
+            bench.add_command(command)
 
 
 @main.group()

@@ -69,3 +69,6 @@ def query(settings: Settings, name: str | None, params: tuple[str, ...], fmt: st
     with Graph(settings) as graph:
         rows = run_query(graph, name, **given)
     click.echo(render(library_query, rows, fmt))
+
+
+COMMANDS = [stats, query]
