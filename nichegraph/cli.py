@@ -79,6 +79,7 @@ ROOM_COMMAND_MODULES = [
     "nichegraph.loader.cli",
     "nichegraph.loader.bench",
     "nichegraph.queries.cli",
+    "nichegraph.queries.bench",
 ]
 
 

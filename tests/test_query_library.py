@@ -1,0 +1,204 @@
+"""The query library: every queries/*.cypher file has a valid header, runs on the real data
+with its own example parameters, returns the columns it documents and a non-empty result,
+and (where it is cheap) the values equal an independent computation from the JSON files."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
+from nichegraph.queries.library import QueryFileError, load_library, parse_query_file, run_query
+from tests.conftest import TOP300
+
+LIBRARY = load_library()
+
+
+def details(repo: str) -> dict[str, list[list]]:  # type: ignore[type-arg]
+    return json.loads((TOP300 / "github" / repo / "activity_details.json").read_text())
+
+
+def series(repo: str, stem: str) -> dict[str, float]:
+    path = TOP300 / "github" / repo / f"{stem}.json"
+    return {k: v for k, v in json.loads(path.read_text()).items() if len(k) == 7} if path.exists() else {}
+
+
+def activity_by_developer(repo: str, first: str, last: str) -> dict[str, dict[str, float]]:
+    """lower-case login -> month -> merged activity (repeats add in squares)."""
+    squares: dict[str, dict[str, float]] = defaultdict(dict)
+    for month, rows in details(repo).items():
+        if first <= month <= last:
+            for login, score in rows:
+                by_month = squares[login.lower()]
+                by_month[month] = by_month.get(month, 0.0) + score * score
+    return {key: {m: math.sqrt(v) for m, v in months.items()} for key, months in squares.items()}
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6)
+
+
+# --- every file ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_each_file_runs_with_its_examples_and_returns_its_columns(full_graph: Graph, name: str) -> None:
+    query = LIBRARY[name]
+    assert query.question.endswith("?"), f"{name}: the first line should be the question it answers"
+    rows = run_query(full_graph, name)
+    assert rows, f"{name} returned nothing with its example parameters"
+    assert list(rows[0]) == list(query.columns), f"{name}: columns differ from the header"
+
+
+def test_a_file_without_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bare.cypher"
+    path.write_text("MATCH (r:Repo) RETURN r.name AS name\n")
+    with pytest.raises(QueryFileError, match="must start with a '// bare: <question>' header"):
+        parse_query_file(path)
+
+
+def test_an_undocumented_parameter_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sneaky.cypher"
+    path.write_text(
+        "// sneaky: Which repositories?\n//\n// Parameters:\n// :param repo => 'a/b'\n//\n"
+        "// Columns:\n//   name  the name\nMATCH (r:Repo {name: $repo}) WHERE r.owner = $owner RETURN r.name AS name\n"
+    )
+    with pytest.raises(QueryFileError, match=r"uses \$owner but has no ':param owner =>' line"):
+        parse_query_file(path)
+
+
+def test_a_header_that_names_another_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "one.cypher"
+    path.write_text("// two: What?\n//\n// Columns:\n//   x  a thing\nRETURN 1 AS x\n")
+    with pytest.raises(QueryFileError, match="header names 'two'"):
+        parse_query_file(path)
+
+
+def test_unknown_parameters_are_refused(full_graph: Graph) -> None:
+    with pytest.raises(BadParameter, match="--param owner: query 'repo_monthly' has no such parameter"):
+        run_query(full_graph, "repo_monthly", owner="x")
+
+
+# --- values against the files ----------------------------------------------------------
+
+
+def test_repo_monthly_equals_the_files(full_graph: Graph) -> None:
+    rows = run_query(full_graph, "repo_monthly", repo="pytorch/pytorch", first="2021-01", last="2023-03")
+    openrank = series("pytorch/pytorch", "openrank")
+    stars = series("pytorch/pytorch", "stars")
+    months = sorted(m for m in openrank if "2021-01" <= m <= "2023-03")
+    assert [row["month"] for row in rows] == months
+    for row in rows:
+        assert row["openrank"] == openrank[row["month"]] and row["stars"] == stars.get(row["month"])
+
+
+def test_repo_top_developers_equals_the_files(full_graph: Graph) -> None:
+    expected = activity_by_developer("pytorch/pytorch", "2022-04", "2023-03")
+    bots = {row["key"] for row in full_graph.read("MATCH (d:Developer {isBot: true}) RETURN d.key AS key")}
+    totals = {key: sum(months.values()) for key, months in expected.items() if key not in bots}
+    ranking = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:20]
+    rows = run_query(full_graph, "repo_top_developers")
+    assert [row["login"].lower() for row in rows] == [key for key, _ in ranking]
+    grand_total = sum(totals.values())
+    for row, (key, total) in zip(rows, ranking, strict=True):
+        assert close(row["activity"], total)
+        assert close(row["share"], total / grand_total)
+        assert row["activeMonths"] == len(expected[key])
+
+
+def test_developer_repos_equals_the_files(full_graph: Graph) -> None:
+    rows = run_query(full_graph, "developer_repos", login="EZyang")
+    found = {row["repo"]: row for row in rows}
+    expected: dict[str, float] = {}
+    months: dict[str, int] = {}
+    for repo_dir in (TOP300 / "github").glob("*/*"):
+        repo = f"{repo_dir.parent.name}/{repo_dir.name}"
+        text = (repo_dir / "activity_details.json").read_text()
+        if '"ezyang"' not in text.lower():
+            continue
+        by_month = activity_by_developer(repo, "0000", "9999").get("ezyang")
+        if by_month:
+            expected[repo] = sum(by_month.values())
+            months[repo] = len(by_month)
+    assert found.keys() == expected.keys()
+    for repo, total in expected.items():
+        assert close(found[repo]["activity"], total) and found[repo]["activeMonths"] == months[repo]
+
+
+def test_developer_timeline_matches_developer_repos(full_graph: Graph) -> None:
+    timeline = run_query(full_graph, "developer_timeline", login="ezyang")
+    per_repo: dict[str, float] = defaultdict(float)
+    for row in timeline:
+        per_repo[row["repo"]] += row["activity"]
+    repos = run_query(full_graph, "developer_repos", login="ezyang")
+    assert {repo: round(total, 6) for repo, total in per_repo.items()} == {
+        row["repo"]: round(row["activity"], 6) for row in repos
+    }
+    assert [row["month"] for row in timeline] == sorted(row["month"] for row in timeline)
+
+
+def test_shared_developers_equals_the_files(full_graph: Graph) -> None:
+    a = activity_by_developer("pytorch/pytorch", "2022-04", "2023-03")
+    b = activity_by_developer("huggingface/transformers", "2022-04", "2023-03")
+    bots = {row["key"] for row in full_graph.read("MATCH (d:Developer {isBot: true}) RETURN d.key AS key")}
+    shared = {key for key in a.keys() & b.keys() if key not in bots}
+    rows = run_query(full_graph, "shared_developers", limit=1000)
+    assert {row["login"].lower() for row in rows} == shared
+    for row in rows:
+        key = row["login"].lower()
+        assert close(row["activityA"], sum(a[key].values())) and close(row["activityB"], sum(b[key].values()))
+
+
+def test_top_repos_equals_the_files(full_graph: Graph) -> None:
+    means = {}
+    for path in (TOP300 / "github").glob("*/*/openrank.json"):
+        values = [v for k, v in json.loads(path.read_text()).items() if len(k) == 7 and "2022-04" <= k <= "2023-03"]
+        if values:
+            means[f"{path.parent.parent.name}/{path.parent.name}"] = sum(values) / len(values)
+    expected = sorted(means.items(), key=lambda item: -item[1])[:20]
+    rows = run_query(full_graph, "top_repos")
+    assert [row["repo"] for row in rows] == [repo for repo, _ in expected]
+    assert all(close(row["meanOpenrank"], mean) for row, (_, mean) in zip(rows, expected, strict=True))
+
+
+def test_search_finds_repos_by_any_part_and_developers_by_prefix(full_graph: Graph) -> None:
+    rows = run_query(full_graph, "search", text="TRANSFORMERS", limit=10)
+    repos = [row["name"] for row in rows if row["kind"] == "repo"]
+    assert repos[0] == "huggingface/transformers"
+    rows = run_query(full_graph, "search", text="ezya", limit=10)
+    assert {"kind": "developer", "name": "ezyang"}.items() <= rows[0].items()
+    names = {row["name"] for row in run_query(full_graph, "search", text="pytorch", limit=50)}
+    all_repos = {f"{p.parent.name}/{p.name}" for p in (TOP300 / "github").glob("*/*")}
+    assert {repo for repo in all_repos if "pytorch" in repo.lower()} <= names
+
+
+def test_query_cli_formats(full_settings) -> None:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, NEO4J_URI=full_settings.neo4j_uri)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "nichegraph", "query", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    listing = cli("--list")
+    assert listing.returncode == 0
+    for name, query in LIBRARY.items():
+        assert f"{name}" in listing.stdout and query.question in listing.stdout
+    as_json = json.loads(cli("top_repos", "--param", "limit=3", "--format", "json").stdout)
+    assert len(as_json) == 3 and list(as_json[0]) == list(LIBRARY["top_repos"].columns)
+    as_csv = cli("developer_repos", "--param", "login=ezyang", "--format", "csv").stdout.splitlines()
+    assert as_csv[0] == "repo,activity,activeMonths,firstMonth,lastMonth" and as_csv[1].startswith("pytorch/pytorch,")
+    table = cli("repo_monthly", "--param", "repo=vitejs/vite", "--param", "first=2022-01", "--param", "last=2022-03")
+    assert table.stdout.splitlines()[2].startswith("2022-01")
+    bad = cli("repo_monthly", "--param", "owner=x")
+    assert bad.returncode == 2 and "has no such parameter" in bad.stderr
+    unknown = cli("no_such_query")
+    assert unknown.returncode == 2 and "no library query named 'no_such_query'" in unknown.stderr
