@@ -27,7 +27,7 @@ import orjson
 
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
-from nichegraph.loader.opendigger import REPO_NAME
+from nichegraph.names import REPO_NAME
 
 GITHUB_URL = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 

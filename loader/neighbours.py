@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import orjson
 
-from nichegraph.loader.opendigger import REPO_NAME
 from nichegraph.loader.sources import FetchError, FolderSource, HttpSource
+from nichegraph.names import REPO_NAME
 
 NETWORK_FILE = "repo_network"
 

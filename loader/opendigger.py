@@ -19,6 +19,7 @@ import orjson
 from nichegraph.errors import NichegraphError
 from nichegraph.loader.bots import is_bot
 from nichegraph.months import Window, is_month
+from nichegraph.names import REPO_NAME
 
 # OpenDigger file stem -> RepoMonth property
 SERIES_FILES: dict[str, str] = {
@@ -38,7 +39,6 @@ DETAILS_FILE = "activity_details"
 META_FILE = "meta"
 ALL_FILES = (*SERIES_FILES, DETAILS_FILE, META_FILE)
 
-REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 # Yearly and quarterly roll-ups ("2022", "2022Q3") that the live service adds to its
 # files: derivable from the months, so skipped on purpose.
 AGGREGATE_KEY = re.compile(r"^\d{4}(Q[1-4])?$")

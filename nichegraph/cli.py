@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from neo4j.exceptions import Neo4jError
 
 from nichegraph import __version__, localdb
 from nichegraph.config import Settings
@@ -23,6 +24,9 @@ class Group(click.Group):
         except NichegraphError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
+        except Neo4jError as error:
+            click.echo(f"error: Neo4j refused the request: {error.message}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,6 +84,7 @@ ROOM_COMMAND_MODULES = [
     "nichegraph.loader.bench",
     "nichegraph.queries.cli",
     "nichegraph.queries.bench",
+    "nichegraph.web.cli",
 ]
 
 

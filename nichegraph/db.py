@@ -26,9 +26,10 @@ UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, ConnectionError, OSErr
 class Graph:
     """A lazily opened driver plus the few operations the rooms need."""
 
-    def __init__(self, settings: Settings, *, connection_timeout: float = 5.0) -> None:
+    def __init__(self, settings: Settings, *, connection_timeout: float = 5.0, retry_time: float = 30.0) -> None:
         self.settings = settings
         self._connection_timeout = connection_timeout
+        self._retry_time = retry_time
         self._driver: neo4j.Driver | None = None
 
     @property
@@ -43,7 +44,7 @@ class Graph:
                 auth=(self.settings.neo4j_user, self.settings.neo4j_password),
                 connection_timeout=self._connection_timeout,
                 connection_acquisition_timeout=30.0,
-                max_transaction_retry_time=30.0,
+                max_transaction_retry_time=self._retry_time,
                 # schema hints such as "property does not exist yet" are noise on a new graph
                 notifications_min_severity="OFF",
             )

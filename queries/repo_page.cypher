@@ -1,0 +1,53 @@
+// repo_page: What does one repository look like: its series, its window figures and its top developers?
+// Everything the explorer's project page shows except niches and relations, in one query:
+// the repository, every month of its published series (and computed OpenRank when present),
+// its landscape entries, and its top developers in the window (bots left out).
+// Returns no row for an unknown repository.
+//
+// Parameters:
+// :param repo => 'pytorch/pytorch'
+// :param first => '2022-04'
+// :param last => '2023-03'
+// :param limit => 15
+//
+// Columns:
+//   repo           repository name
+//   owner          its owner
+//   domain         hand-made landscape domain, if any
+//   domainLayer    the landscape layer of that domain
+//   months         every month: {month, openrank, openrankComputed, activity, stars, participants, busFactor}
+//   landscape      landscape entries: {landscape, domain, layer, subdomain, status}
+//   meanOpenrank   mean published monthly OpenRank in the window
+//   activity       sum of published monthly activity in the window
+//   stars          new stars in the window
+//   developers     developers (bots excluded) active in the window
+//   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
+MATCH (r:Repo {name: $repo})
+CALL (r) {
+  MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
+  WITH m ORDER BY m.month
+  RETURN collect({month: m.month, openrank: m.openrank, openrankComputed: m.openrankComputed,
+                  activity: m.activity, stars: m.stars, participants: m.participants,
+                  busFactor: m.busFactor}) AS months,
+         avg(CASE WHEN $first <= m.month <= $last THEN m.openrank END) AS meanOpenrank,
+         sum(CASE WHEN $first <= m.month <= $last THEN m.activity ELSE 0 END) AS activity,
+         sum(CASE WHEN $first <= m.month <= $last THEN m.stars ELSE 0 END) AS stars
+}
+CALL (r) {
+  OPTIONAL MATCH (r)-[:IN_LANDSCAPE]->(e:LandscapeEntry)
+  WITH e ORDER BY e.landscape
+  RETURN collect(CASE WHEN e IS NOT NULL THEN {landscape: e.landscape, domain: e.domain, layer: e.layer,
+                                               subdomain: e.subdomain, status: e.status} END) AS landscape
+}
+CALL (r) {
+  OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
+  WHERE $first <= c.month <= $last AND NOT d.isBot
+  WITH d, sum(c.activity) AS activity, count(c) AS activeMonths
+  ORDER BY activity DESC, d.login
+  WITH collect(CASE WHEN d IS NOT NULL THEN {login: d.login, activity: activity, activeMonths: activeMonths} END)
+       AS ranked, sum(activity) AS total
+  RETURN [row IN ranked[..$limit] | row {.*, share: row.activity / total}] AS topDevelopers,
+         size(ranked) AS developers
+}
+RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
+       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers

@@ -1,0 +1,216 @@
+"""The explorer through Flask's test client, against the real full snapshot: every page and
+its JSON twins, friendly errors, hostile input, and Neo4j going away and coming back."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.web.app import create_app
+from tests.conftest import TOP300
+from tests.support.tcp_proxy import SwitchableProxy
+
+WINDOW = "2022-04:2023-03"
+
+
+@pytest.fixture(scope="module")
+def app(full_settings: Settings) -> Flask:
+    return create_app(full_settings, TESTING=True)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def get_json(client: FlaskClient, url: str, status: int = 200) -> dict:  # type: ignore[type-arg]
+    response = client.get(url)
+    assert response.status_code == status, (url, response.data[:500])
+    assert response.mimetype == "application/json"
+    return json.loads(response.data)
+
+
+def get_html(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.data[:500])
+    assert response.mimetype == "text/html"
+    return response.data.decode()
+
+
+# --- pages and their twins -------------------------------------------------------------
+
+PAGES = [
+    f"/?window={WINDOW}",
+    f"/repo/pytorch/pytorch?window={WINDOW}",
+    "/repo/vercel/next.js",
+    "/dev/ezyang",
+    "/dev/dependabot%5Bbot%5D",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_html_and_two_json_twins(client: FlaskClient, url: str) -> None:
+    get_html(client, url)
+    path, _, query = url.partition("?")
+    suffix = f"?{query}" if query else ""
+    twin = get_json(client, f"{path.rstrip('/') or '/index'}.json{suffix}")
+    api = get_json(client, f"/api{path.rstrip('/') or '/index'}{suffix}")
+    assert twin == api and twin
+
+
+def test_home_numbers_are_the_graph_numbers(client: FlaskClient, full_graph: Graph) -> None:
+    data = get_json(client, f"/index.json?window={WINDOW}")
+    assert data["stats"]["repos"] == 300 and data["stats"]["contributions"] == 2_215_929
+    assert data["window"] == WINDOW and data["dataRange"] == ["2015-01", "2023-03"]
+    html = get_html(client, f"/?window={WINDOW}")
+    assert "2,215,929" in html and "data 2015-01 – 2023-03" in html
+
+
+def test_default_window_is_the_last_twelve_months(client: FlaskClient) -> None:
+    assert get_json(client, "/index.json")["window"] == "2022-04:2023-03"
+
+
+def test_repo_page_numbers_equal_the_files(client: FlaskClient) -> None:
+    data = get_json(client, f"/repo/pytorch/pytorch.json?window={WINDOW}")
+    openrank = json.loads((TOP300 / "github/pytorch/pytorch/openrank.json").read_text())
+    months = {m["month"]: m for m in data["months"]}
+    assert set(months) == {k for k in openrank if len(k) == 7}
+    assert all(months[k]["openrank"] == v for k, v in openrank.items() if len(k) == 7)
+    inside = [v for k, v in openrank.items() if len(k) == 7 and "2022-04" <= k <= "2023-03"]
+    assert data["meanOpenrank"] == pytest.approx(sum(inside) / len(inside))
+    assert data["topDevelopers"][0]["login"] == "ezyang"
+    assert data["cypher"]["file"] == "queries/repo_top_developers.cypher"
+    assert ":param repo => 'pytorch/pytorch';" in data["cypher"]["script"]
+    assert data["cypher"]["browserUrl"].startswith("http://localhost:7474/browser/?cmd=edit&arg=")
+
+
+def test_developer_page(client: FlaskClient) -> None:
+    data = get_json(client, "/dev/EZYANG.json")
+    assert data["login"] == "ezyang" and data["repos"][0]["repo"] == "pytorch/pytorch"
+    assert sum(r["activeMonths"] for r in data["repos"]) == len(data["timeline"])
+    assert "pytorch/pytorch" in get_html(client, "/dev/ezyang")
+
+
+def test_search_suggestions(client: FlaskClient) -> None:
+    data = get_json(client, "/search.json?q=torch")
+    assert data["results"][0] == {
+        "kind": "repo",
+        "name": "pytorch/pytorch",
+        "openrank": pytest.approx(data["results"][0]["openrank"]),
+        "detail": "Training",
+    } or data["results"][0]["name"] == "pytorch/pytorch"
+    assert "pytorch/pytorch" in get_html(client, "/search?q=torch")
+    assert get_json(client, "/search.json?q=")["results"] == []
+
+
+def test_vendor_files_are_served_locally(client: FlaskClient) -> None:
+    response = client.get("/vendor/cytoscape.min.js")
+    assert response.status_code == 200 and b"cytoscape" in response.data[:2000]
+    assert client.get("/vendor/../../pyproject.toml").status_code == 404
+    assert client.get("/vendor/package.json").status_code == 404
+
+
+def test_pages_load_nothing_from_other_hosts(client: FlaskClient) -> None:
+    for url in PAGES:
+        html = get_html(client, url)
+        assert "http://" not in html.replace("http://localhost:7474", "") or "browserUrl" in html
+        assert "https://" not in html
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/repo/nobody/nothing", 404, "nobody/nothing is not in the graph"),
+        ("/dev/no-such-developer-xyz", 404, "No developer"),
+        ("/repo/pytorch/pytorch?window=2023-03:2021-01", 400, "reversed"),
+        ("/repo/pytorch/pytorch?window=2023-13", 400, "is not a month"),
+        ("/?window=2030-01:2030-12", 400, "has no data; the data covers 2015-01..2023-03"),
+        ("/search.json?q=" + "x" * 101, 400, "at most 100 characters"),
+        ("/search.json?q=torch&limit=99999", 400, "limit: 99999 is out of range"),
+        ("/dev/bad%20login%3Cx%3E", 400, "is not a GitHub login"),
+        ("/no/such/page", 404, "Not Found"),
+    ],
+)
+def test_friendly_errors_in_html_and_json(client: FlaskClient, url: str, status: int, message: str) -> None:
+    html_url = url.replace(".json", "")
+    response = client.get(html_url)
+    assert response.status_code == status
+    assert b"Traceback" not in response.data
+    if response.mimetype == "text/html":
+        assert message.split(" ")[0] in response.data.decode()
+    path, _, query = url.partition("?")
+    base = path.rstrip("/") or "/index"
+    json_url = (base if base.endswith(".json") else f"{base}.json") + (f"?{query}" if query else "")
+    error = get_json(client, json_url, status)["error"]
+    assert error["status"] == status and message in error["message"] or message in error["title"]
+
+
+HOSTILE = [
+    "x' OR 1=1 //",
+    "pytorch'}) MATCH (n) DETACH DELETE n //",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "$(rm -rf /)",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_input_is_neutralised_and_changes_nothing(client: FlaskClient, full_graph: Graph, text: str) -> None:
+    before = full_graph.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    quoted = quote(text, safe="")
+    for url in [
+        f"/search?q={quoted}",
+        f"/search.json?q={quoted}",
+        f"/repo/{quoted}/x",
+        f"/dev/{quoted}",
+        f"/?window={quoted}",
+    ]:
+        response = client.get(url, follow_redirects=True)  # merged slashes redirect first
+        assert response.status_code in {200, 400, 404}, url
+        body = response.data.decode()
+        assert "<script>alert(1)</script>" not in body and "onerror=alert(1)>" not in body
+        assert "Traceback" not in body
+    assert full_graph.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == before
+
+
+# --- Neo4j going away ------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxied_app(full_settings: Settings) -> Iterator[tuple[Flask, SwitchableProxy]]:
+    port = int(full_settings.neo4j_uri.rsplit(":", 1)[1])
+    proxy = SwitchableProxy(port)
+    proxy.start()
+    settings = full_settings.with_overrides(neo4j_uri=f"bolt://localhost:{proxy.port}")
+    yield create_app(settings, TESTING=True), proxy
+    proxy.stop()
+
+
+def test_neo4j_down_gives_503_and_recovers(proxied_app: tuple[Flask, SwitchableProxy]) -> None:
+    app, proxy = proxied_app
+    client = app.test_client()
+    assert client.get("/repo/pytorch/pytorch").status_code == 200
+    proxy.stop()
+    down = client.get("/repo/pytorch/pytorch")
+    assert down.status_code == 503 and b"not answering" in down.data
+    assert client.get("/repo/pytorch/pytorch.json").get_json()["error"]["status"] == 503
+    assert client.get("/healthz").status_code == 503
+    proxy.start()
+    deadline = time.monotonic() + 30
+    while client.get("/repo/pytorch/pytorch").status_code != 200:
+        assert time.monotonic() < deadline, "the explorer did not recover"
+        time.sleep(0.5)
+    assert client.get("/healthz").status_code == 200

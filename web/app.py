@@ -1,0 +1,108 @@
+"""The Flask application factory: one blueprint per page, each page with a JSON twin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from nichegraph import __version__
+from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
+from nichegraph.web import assets, charts
+from nichegraph.web.context import PageContext, wants_json
+from nichegraph.web.views import developer, home, repo
+
+BLUEPRINTS = [
+    home.blueprint,
+    repo.blueprint,
+    developer.blueprint,
+    assets.blueprint,
+]
+
+
+class HtmlSafeJSONProvider(DefaultJSONProvider):
+    """JSON with <, > and & escaped, so echoed input stays inert even if some client
+    ever drops a JSON twin into an HTML page."""
+
+    sort_keys = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class ExplorerFlask(Flask):
+    json_provider_class = HtmlSafeJSONProvider
+
+
+def create_app(settings: Settings | None = None, **config: Any) -> Flask:
+    """Build the explorer for the Neo4j at `settings.neo4j_uri` (read-only)."""
+    app = ExplorerFlask(__name__, template_folder="templates", static_folder="static")
+    app.config.update(SETTINGS=settings or Settings.from_env(), **config)
+    # a page should say "Neo4j is down" within seconds, not retry for half a minute
+    app.extensions["nichegraph_graph"] = Graph(app.config["SETTINGS"], connection_timeout=3.0, retry_time=2.0)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    app.jinja_env.globals["url_rules"] = set(app.view_functions)
+    app.jinja_env.globals.update(version=__version__, chart=charts, Markup=Markup)
+    app.jinja_env.filters.update(number=charts.number, percent=charts.percent)
+
+    @app.before_request
+    def open_context() -> None:
+        g.page = PageContext.from_request(app.extensions["nichegraph_graph"])
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        # everything the pages need is served from here: no CDN, no remote fonts
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        answering = app.extensions["nichegraph_graph"].ping()
+        return jsonify({"ok": answering, "neo4j": app.config["SETTINGS"].neo4j_uri}), (200 if answering else 503)
+
+    return app
+
+
+def error_response(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+    if wants_json():
+        return jsonify({"error": {"status": status, "title": title, "message": message}}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(BadParameter)
+    def bad_parameter(error: BadParameter):  # type: ignore[no-untyped-def]
+        return error_response(400, "Bad request", str(error))
+
+    @app.errorhandler(DatabaseUnavailable)
+    def database_down(error: DatabaseUnavailable):  # type: ignore[no-untyped-def]
+        return error_response(
+            503,
+            "The graph database is not answering",
+            "Neo4j does not answer right now. This page will work again as soon as it is back; try again in a moment.",
+        )
+
+    @app.errorhandler(NichegraphError)
+    def other_error(error: NichegraphError):  # type: ignore[no-untyped-def]
+        return error_response(400, "Cannot answer that", str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        return error_response(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unexpected error on %s", request.path)
+        return error_response(500, "Something went wrong", "The error was logged on the server.")

@@ -1,0 +1,120 @@
+"""What every page shares: the read-only graph, the chosen window, the data's own range,
+and the rule that makes every page answer as HTML and as its JSON twin."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, g, jsonify, render_template, request
+
+from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
+from nichegraph.months import Window, parse_window
+from nichegraph.queries.library import run_query
+
+DATA_RANGE_TTL = 60.0  # seconds; the range only changes when someone loads data
+_range_cache: dict[str, tuple[float, tuple[str, str] | None]] = {}
+_range_lock = threading.Lock()
+
+
+def wants_json() -> bool:
+    return request.path.endswith(".json") or request.path.startswith("/api/")
+
+
+def data_range(graph: Graph) -> tuple[str, str] | None:
+    """(first month, last month) of the loaded data, cached for a minute."""
+    now = time.monotonic()
+    with _range_lock:
+        cached = _range_cache.get(graph.uri)
+        if cached and now - cached[0] < DATA_RANGE_TTL:
+            return cached[1]
+    row = run_query(graph, "data_range")[0]
+    value = (row["firstMonth"], row["lastMonth"]) if row["firstMonth"] else None
+    with _range_lock:
+        _range_cache[graph.uri] = (now, value)
+    return value
+
+
+@dataclass
+class PageContext:
+    graph: Graph
+    window_text: str | None
+
+    @classmethod
+    def from_request(cls, graph: Graph) -> PageContext:
+        return cls(graph, request.args.get("window") or None)
+
+    @functools.cached_property
+    def data_range(self) -> tuple[str, str] | None:
+        return data_range(self.graph)
+
+    @functools.cached_property
+    def window(self) -> Window:
+        """?window=A:B, or the last 12 months of data; refused when outside the data."""
+        if self.window_text:
+            window = parse_window(self.window_text, "window")
+            if self.data_range and (window.last < self.data_range[0] or window.first > self.data_range[1]):
+                raise BadParameter(
+                    f"window: {window} has no data; the data covers {self.data_range[0]}..{self.data_range[1]}"
+                )
+            return window
+        if not self.data_range:
+            raise BadParameter("window: the graph holds no data yet; load some with `nichegraph load opendigger`")
+        return Window.ending(self.data_range[1], 12)
+
+    def window_params(self) -> dict[str, str]:
+        return {"first": self.window.first, "last": self.window.last}
+
+
+def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:
+    """Register `rule` as an HTML page and its JSON twins `rule.json` and `/api/rule`.
+
+    The view returns the page's data as a dict; HTML renders it with `template`, JSON
+    returns it as it is (with the window it was computed for)."""
+
+    def decorate(view: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def respond(**kwargs: Any) -> Any:
+            data = view(**kwargs)
+            if wants_json():
+                return jsonify(data)
+            return render_template(template, data=data, page=g.page)
+
+        base = rule.rstrip("/") or "/index"
+        blueprint.add_url_rule(rule, view.__name__, respond, **options)
+        blueprint.add_url_rule(f"{base}.json", f"{view.__name__}_json", respond, **options)
+        blueprint.add_url_rule(f"/api{base}", f"{view.__name__}_api", respond, **options)
+        return respond
+
+    return decorate
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise BadParameter(f"{name}: {raw!r} is not a whole number") from error
+    if not low <= value <= high:
+        raise BadParameter(f"{name}: {value} is out of range ({low}..{high})")
+    return value
+
+
+def float_arg(name: str, default: float, low: float, high: float) -> float:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise BadParameter(f"{name}: {raw!r} is not a number") from error
+    if not low <= value <= high or value != value:
+        raise BadParameter(f"{name}: {value} is out of range ({low}..{high})")
+    return value

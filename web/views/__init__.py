@@ -1,0 +1,1 @@
+"""One module per page (datasette's rule): each owns its blueprint, routes and data."""

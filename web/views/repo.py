@@ -1,0 +1,33 @@
+"""Project page: curves, window figures, top developers, and the Cypher behind the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g
+
+from nichegraph.names import check_repo_path
+from nichegraph.queries.library import run_query
+from nichegraph.web.context import page
+from nichegraph.web.cypher_link import reproduce
+
+blueprint = Blueprint("repo", __name__)
+
+
+@page(blueprint, "/repo/<owner>/<name>", "repo.html")
+def repo(owner: str, name: str) -> dict[str, Any]:
+    full_name = check_repo_path(owner, name)
+    window = g.page.window
+    rows = run_query(g.page.graph, "repo_page", repo=full_name, first=window.first, last=window.last, limit=15)
+    if not rows:
+        abort(
+            404,
+            description=f"{full_name} is not in the graph. Search for it, or load it with "
+            f"`nichegraph load opendigger --repos {full_name}`.",
+        )
+    data = rows[0]
+    data["window"] = str(window)
+    data["cypher"] = reproduce(
+        "repo_top_developers", repo=full_name, first=window.first, last=window.last, includeBots=False, limit=15
+    )
+    return data
