@@ -332,6 +332,16 @@ class Status:
         return "\n".join(line for line in lines if line)
 
 
+def configured_http_port(server: LocalServer) -> int:
+    """The HTTP port the running instance was started with (its neo4j.conf), else the planned one."""
+    conf = server.conf_dir / "neo4j.conf"
+    if conf.exists():
+        match = re.search(r"^server\.http\.listen_address=.*:(\d+)$", conf.read_text(), re.MULTILINE)
+        if match:
+            return int(match.group(1))
+    return server.http_port
+
+
 def status(server: LocalServer) -> Status:
     pid = read_pid(server)
     info: dict[str, str] = {}
@@ -345,7 +355,7 @@ def status(server: LocalServer) -> Status:
         answering=bool(info),
         pid=pid,
         uri=server.uri,
-        browser_url=server.browser_url,
+        browser_url=f"http://localhost:{configured_http_port(server) if pid else server.http_port}/browser/",
         home=server.home,
         version=info.get("version"),
         edition=info.get("edition"),
