@@ -8,7 +8,9 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.output import to_csv, to_json, to_table
-from nichegraph.queries.library import LibraryQuery, get_query, load_library, parse_literal, run_query
+from nichegraph.queries.library import QUERY_DIR, LibraryQuery, get_query, load_library, parse_literal, run_query
+
+STYLE_FILE = QUERY_DIR / "nichegraph.grss"
 
 
 @click.command()
@@ -38,6 +40,11 @@ def parse_param(text: str) -> tuple[str, object]:
     return name.strip(), parsed
 
 
+def browser_style_command() -> str:
+    """Neo4j Browser's :style takes the stylesheet on one line (a multi-line paste breaks it)."""
+    return ":style " + " ".join(STYLE_FILE.read_text(encoding="utf-8").split())
+
+
 def list_queries() -> str:
     library = load_library()
     width = max(len(name) for name in library)
@@ -58,9 +65,17 @@ def render(query: LibraryQuery, rows: list[dict[str, object]], fmt: str) -> str:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override an example value")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--list", "show_list", is_flag=True, help="List the library queries and their questions")
+@click.option(
+    "--browser-style", is_flag=True, help="Print the :style command that loads queries/nichegraph.grss in Neo4j Browser"
+)
 @click.pass_obj
-def query(settings: Settings, name: str | None, params: tuple[str, ...], fmt: str, show_list: bool) -> None:
+def query(
+    settings: Settings, name: str | None, params: tuple[str, ...], fmt: str, show_list: bool, browser_style: bool
+) -> None:
     """Run a library query from queries/ with the example parameters of its header."""
+    if browser_style:
+        click.echo(browser_style_command())
+        return
     if show_list or not name:
         click.echo(list_queries())
         return

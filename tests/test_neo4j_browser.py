@@ -4,9 +4,19 @@ run it, and find its result on screen."""
 from __future__ import annotations
 
 from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.queries.cli import browser_style_command
 from nichegraph.queries.library import get_query
 from tests.support.browser import chromium_page, screenshot
 from tests.support.servers import PORTS
+
+
+def run_top_login(settings: Settings) -> str:
+    with Graph(settings) as graph:
+        return graph.read(
+            "MATCH (:Repo {name: 'pytorch/pytorch'})<-[c:CONTRIBUTED {month: '2023-03'}]-(d:Developer) "
+            "RETURN d.login AS login ORDER BY c.activity DESC LIMIT 1"
+        )[0]["login"]
 
 
 def test_a_library_query_runs_in_neo4j_browser(full_settings: Settings) -> None:
@@ -37,3 +47,17 @@ def test_a_library_query_runs_in_neo4j_browser(full_settings: Settings) -> None:
         assert page.get_by_text('"pytorch/pytorch"', exact=True).count() == 1
         assert page.locator("text=2278.86").count() >= 1
         screenshot(page, "neo4j-browser-developer-repos")
+
+        # the nichegraph style: repositories captioned by name, developers by login
+        run(browser_style_command())
+        run(
+            "MATCH (r:Repo {name: 'pytorch/pytorch'})<-[c:CONTRIBUTED {month: '2023-03'}]-(d:Developer) "
+            "RETURN r, c, d ORDER BY c.activity DESC LIMIT 5"
+        )
+        page.wait_for_selector("svg text:has-text('pytorch/')", timeout=30_000)
+        assert page.locator("text=Something went wrong").count() == 0
+        screenshot(page, "neo4j-browser-styled-graph")
+        captions = page.locator("svg text").evaluate_all("elements => elements.map(e => e.textContent || '')")
+        top = run_top_login(full_settings)
+        # Browser shortens captions to fit the circle ("ezy…")
+        assert any(caption.startswith(top[:3]) for caption in captions), captions

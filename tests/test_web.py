@@ -71,7 +71,7 @@ def test_home_numbers_are_the_graph_numbers(client: FlaskClient, full_graph: Gra
     assert data["stats"]["repos"] == 300 and data["stats"]["contributions"] == 2_215_929
     assert data["window"] == WINDOW and data["dataRange"] == ["2015-01", "2023-03"]
     html = get_html(client, f"/?window={WINDOW}")
-    assert "2,215,929" in html and "data 2015-01 – 2023-03" in html
+    assert "2,215,929" in html and "data 2015-01 \u2013 2023-03" in html
 
 
 def test_default_window_is_the_last_twelve_months(client: FlaskClient) -> None:
@@ -101,12 +101,16 @@ def test_developer_page(client: FlaskClient) -> None:
 
 def test_search_suggestions(client: FlaskClient) -> None:
     data = get_json(client, "/search.json?q=torch")
-    assert data["results"][0] == {
-        "kind": "repo",
-        "name": "pytorch/pytorch",
-        "openrank": pytest.approx(data["results"][0]["openrank"]),
-        "detail": "Training",
-    } or data["results"][0]["name"] == "pytorch/pytorch"
+    assert (
+        data["results"][0]
+        == {
+            "kind": "repo",
+            "name": "pytorch/pytorch",
+            "openrank": pytest.approx(data["results"][0]["openrank"]),
+            "detail": "Training",
+        }
+        or data["results"][0]["name"] == "pytorch/pytorch"
+    )
     assert "pytorch/pytorch" in get_html(client, "/search?q=torch")
     assert get_json(client, "/search.json?q=")["results"] == []
 
@@ -155,7 +159,7 @@ def test_friendly_errors_in_html_and_json(client: FlaskClient, url: str, status:
     base = path.rstrip("/") or "/index"
     json_url = (base if base.endswith(".json") else f"{base}.json") + (f"?{query}" if query else "")
     error = get_json(client, json_url, status)["error"]
-    assert error["status"] == status and message in error["message"] or message in error["title"]
+    assert (error["status"] == status and message in error["message"]) or message in error["title"]
 
 
 HOSTILE = [

@@ -30,7 +30,9 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = os.environ.get("NICHEGRAPH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        pytest.fail("headless Chromium is needed for the browser tests: apt install chromium (or set NICHEGRAPH_CHROMIUM)")
+        pytest.fail(
+            "headless Chromium is needed for the browser tests: apt install chromium (or set NICHEGRAPH_CHROMIUM)"
+        )
     return path
 
 
