@@ -49,13 +49,18 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 @main.command()
 @click.option("--source", help="Where to load from [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]")
 @click.option("--skip-load", is_flag=True, help="Use what the graph already holds")
+@click.option("--no-serve", is_flag=True, help="Stop after loading and analysing; do not serve the explorer")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Explorer interface (loopback by default)")
+@click.option("--port", default=5000, show_default=True, help="Explorer port")
 @click.pass_obj
-def run(settings: Settings, source: str | None, skip_load: bool) -> None:
-    """The main job: start Neo4j if nothing answers, load the default data set, analyse it.
+def run(settings: Settings, source: str | None, skip_load: bool, no_serve: bool, host: str, port: int) -> None:
+    """The main job: start Neo4j if nothing answers, load the default data set, analyse it,
+    and serve the explorer.
 
     With a folder as the source it loads every repository in it; with the live service it
     loads the landscape's seed projects and their neighbourhood."""
     from nichegraph.loader.cli import run_load
+    from nichegraph.web.cli import serve_app
 
     ensure_database(settings)
     if not skip_load:
@@ -63,6 +68,8 @@ def run(settings: Settings, source: str | None, skip_load: bool) -> None:
         click.echo(summary.describe())
         if not summary.loaded and not summary.unchanged:
             raise NichegraphError("nothing could be loaded; see the messages above")
+    if not no_serve:
+        serve_app(settings, host, port, threads=8)
 
 
 def ensure_database(settings: Settings) -> None:
@@ -85,6 +92,8 @@ ROOM_COMMAND_MODULES = [
     "nichegraph.queries.cli",
     "nichegraph.queries.bench",
     "nichegraph.web.cli",
+    "nichegraph.queries.niche_cli",
+    "nichegraph.queries.trend_cli",
 ]
 
 

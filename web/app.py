@@ -15,11 +15,12 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
 from nichegraph.web import assets, charts
 from nichegraph.web.context import PageContext, wants_json
-from nichegraph.web.views import developer, home, repo
+from nichegraph.web.views import developer, graph, home, repo
 
 BLUEPRINTS = [
     home.blueprint,
     repo.blueprint,
+    graph.blueprint,
     developer.blueprint,
     assets.blueprint,
 ]
@@ -62,10 +63,16 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         # everything the pages need is served from here: no CDN, no remote fonts
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'",
+            # Cytoscape sets inline styles on its canvas container, hence 'unsafe-inline' for styles only
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+    @app.get("/favicon.ico")
+    def favicon():  # type: ignore[no-untyped-def]
+        return app.send_static_file("favicon.svg"), 200, {"Content-Type": "image/svg+xml"}
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
