@@ -38,3 +38,28 @@ CREATE INDEX load_run_finished IF NOT EXISTS FOR (l:LoadRun) ON (l.finishedAt);
 // Whole-graph windows ("every contribution in 2022-04..2023-03") seek this index
 // instead of scanning all 2.2 million relationships.
 CREATE INDEX contributed_month IF NOT EXISTS FOR ()-[c:CONTRIBUTED]-() ON (c.month);
+
+// --- OpenRank and trends (issue 4) ----------------------------------------------------
+// One node per `nichegraph openrank` run: its window, parameters and timing. Computed values
+// live beside the published ones: RepoMonth.openrankComputed, and on Developer the parallel
+// arrays openrankMonths / openrankComputed (docs/openrank.md, "Storage").
+CREATE CONSTRAINT openrank_run_id IF NOT EXISTS
+FOR (o:OpenRankRun) REQUIRE o.id IS UNIQUE;
+// Trends grouped by hand-made landscape domain or layer (`nichegraph trends ... --domain`).
+CREATE INDEX landscape_entry_domain IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.domain);
+CREATE INDEX landscape_entry_layer IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.layer);
+
+// --- niches and relations (issue 3) -----------------------------------------------------
+// A window's niches are replaced as a whole: its `NicheRun` (parameters, stability,
+// unassigned projects) and its `Niche` nodes are keyed by the window / the niche id
+// ("2022-04:2023-03/pytorch/pytorch": window and most central member).
+CREATE CONSTRAINT niche_run_window IF NOT EXISTS
+FOR (run:NicheRun) REQUIRE run.window IS UNIQUE;
+CREATE CONSTRAINT niche_id IF NOT EXISTS
+FOR (n:Niche) REQUIRE n.id IS UNIQUE;
+CREATE INDEX niche_window IF NOT EXISTS FOR (n:Niche) ON (n.window);
+// Results relationships are looked up and replaced by window.
+CREATE INDEX collaborates_window IF NOT EXISTS FOR ()-[c:COLLABORATES]-() ON (c.window);
+CREATE INDEX upstream_of_window IF NOT EXISTS FOR ()-[x:UPSTREAM_OF]-() ON (x.window);
+CREATE INDEX competes_with_window IF NOT EXISTS FOR ()-[x:COMPETES_WITH]-() ON (x.window);
+CREATE INDEX peer_of_window IF NOT EXISTS FOR ()-[x:PEER_OF]-() ON (x.window);

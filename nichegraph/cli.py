@@ -92,6 +92,7 @@ ROOM_COMMAND_MODULES = [
     "nichegraph.queries.cli",
     "nichegraph.queries.bench",
     "nichegraph.web.cli",
+    "nichegraph.web.bench",
     "nichegraph.queries.niche_cli",
     "nichegraph.queries.trend_cli",
 ]

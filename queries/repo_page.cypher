@@ -1,11 +1,12 @@
 // repo_page: What does one repository look like: its series, its window figures and its top developers?
-// Everything the explorer's project page shows except niches and relations, in one query:
-// the repository, every month of its published series (and computed OpenRank when present),
-// its landscape entries, and its top developers in the window (bots left out).
-// Returns no row for an unknown repository.
+// Everything the explorer's project page shows except the relations (relations_of_repo), in
+// one query: the repository, every month of its published series (and computed OpenRank when
+// present), its landscape entries, its niche in the window, and its top developers in the
+// window (bots left out). Returns no row for an unknown repository.
 //
 // Parameters:
 // :param repo => 'pytorch/pytorch'
+// :param window => '2022-04:2023-03'
 // :param first => '2022-04'
 // :param last => '2023-03'
 // :param limit => 15
@@ -22,6 +23,7 @@
 //   stars          new stars in the window
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
+//   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
 MATCH (r:Repo {name: $repo})
 CALL (r) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
@@ -49,5 +51,11 @@ CALL (r) {
   RETURN [row IN ranked[..$limit] | row {.*, share: row.activity / total}] AS topDevelopers,
          size(ranked) AS developers
 }
+CALL (r) {
+  OPTIONAL MATCH (r)-[i:IN_NICHE]->(n:Niche {window: $window})
+  RETURN CASE WHEN n IS NULL THEN null
+              ELSE {niche: n.id, label: n.label, size: n.size, stability: i.stability, rank: i.rank,
+                    nicheStability: n.stability} END AS niche
+}
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
-       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers
+       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche

@@ -15,12 +15,13 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
 from nichegraph.web import assets, charts
 from nichegraph.web.context import PageContext, wants_json
-from nichegraph.web.views import developer, graph, home, repo
+from nichegraph.web.views import developer, graph, home, niche, repo
 
 BLUEPRINTS = [
     home.blueprint,
     repo.blueprint,
     graph.blueprint,
+    niche.blueprint,
     developer.blueprint,
     assets.blueprint,
 ]

@@ -17,9 +17,29 @@ from nichegraph.errors import BadParameter
 from nichegraph.months import Window, parse_window
 from nichegraph.queries.library import run_query
 
-DATA_RANGE_TTL = 60.0  # seconds; the range only changes when someone loads data
-_range_cache: dict[str, tuple[float, tuple[str, str] | None]] = {}
-_range_lock = threading.Lock()
+# Whole-window results (the landscape, the window's graph, the data range) change only when
+# someone loads or analyses data; pages read them at most once a minute per window.
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(key: tuple[Any, ...], compute: Callable[[], Any], seconds: float = CACHE_SECONDS) -> Any:
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < seconds:
+            return hit[1]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = (now, value)
+    return value
+
+
+def cached_query(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
+    """A library query's rows, shared by requests for a minute."""
+    key = (graph.uri, name, tuple(sorted(params.items())))
+    return cached(key, lambda: run_query(graph, name, **params))
 
 
 def wants_json() -> bool:
@@ -27,17 +47,9 @@ def wants_json() -> bool:
 
 
 def data_range(graph: Graph) -> tuple[str, str] | None:
-    """(first month, last month) of the loaded data, cached for a minute."""
-    now = time.monotonic()
-    with _range_lock:
-        cached = _range_cache.get(graph.uri)
-        if cached and now - cached[0] < DATA_RANGE_TTL:
-            return cached[1]
-    row = run_query(graph, "data_range")[0]
-    value = (row["firstMonth"], row["lastMonth"]) if row["firstMonth"] else None
-    with _range_lock:
-        _range_cache[graph.uri] = (now, value)
-    return value
+    """(first month, last month) of the loaded data."""
+    row = cached_query(graph, "data_range")[0]
+    return (row["firstMonth"], row["lastMonth"]) if row["firstMonth"] else None
 
 
 @dataclass

@@ -3,8 +3,6 @@ niche filters), from the window's precomputed network."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import deque
 from typing import Any
 
@@ -12,30 +10,17 @@ from flask import Blueprint, abort, g, request
 
 from nichegraph.errors import BadParameter
 from nichegraph.names import REPO_NAME
-from nichegraph.queries.library import run_query
-from nichegraph.web.context import float_arg, int_arg, page
+from nichegraph.web.context import cached_query, float_arg, int_arg, page
 
 blueprint = Blueprint("graph", __name__)
 
 MAX_NODES = 200
 RELATION_TYPES = ("collaborates", "upstream", "competitor", "peer")
-CACHE_SECONDS = 60.0
-_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
-_cache_lock = threading.Lock()
 
 
 def window_graph(window_text: str, first: str, last: str) -> dict[str, Any]:
-    """The window's whole precomputed graph, read once a minute at most."""
-    key = (g.page.graph.uri, window_text)
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    data = run_query(g.page.graph, "graph_window", window=window_text, first=first, last=last)[0]
-    with _cache_lock:
-        _cache[key] = (now, data)
-    return data
+    """The window's whole precomputed graph (read at most once a minute)."""
+    return cached_query(g.page.graph, "graph_window", window=window_text, first=first, last=last)[0]
 
 
 def chosen_relations() -> set[str]:

@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, g, jsonify, render_template, request
 
 from nichegraph.errors import BadParameter
+from nichegraph.months import Window, add_months
 from nichegraph.queries.library import run_query
-from nichegraph.web.context import int_arg, page
+from nichegraph.web.context import cached_query, int_arg, page
 
 blueprint = Blueprint("home", __name__)
 
@@ -18,9 +19,27 @@ MAX_QUERY_LENGTH = 100
 @page(blueprint, "/", "home.html")
 def index() -> dict[str, Any]:
     window = g.page.window
-    stats = run_query(g.page.graph, "stats")[0]
-    leaders = run_query(g.page.graph, "top_repos", first=window.first, last=window.last, limit=40)
-    return {"window": str(window), "dataRange": g.page.data_range, "stats": stats, "leaders": leaders}
+    stats = cached_query(g.page.graph, "stats")[0]
+    previous = Window(add_months(window.first, -window.length), add_months(window.first, -1))
+    landscape = cached_query(
+        g.page.graph,
+        "landscape",
+        window=str(window),
+        first=window.first,
+        last=window.last,
+        previousFirst=previous.first,
+        previousLast=previous.last,
+    )[0]
+    top = max((member["openrank"] or 0 for niche in landscape["niches"] for member in niche["members"]), default=0)
+    return {
+        "window": str(window),
+        "previousWindow": str(previous),
+        "dataRange": g.page.data_range,
+        "stats": stats,
+        "niches": landscape["niches"],
+        "unassigned": landscape["unassigned"],
+        "largestOpenrank": top,
+    }
 
 
 def search_text() -> str:

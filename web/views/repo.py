@@ -18,7 +18,9 @@ blueprint = Blueprint("repo", __name__)
 def repo(owner: str, name: str) -> dict[str, Any]:
     full_name = check_repo_path(owner, name)
     window = g.page.window
-    rows = run_query(g.page.graph, "repo_page", repo=full_name, first=window.first, last=window.last, limit=15)
+    rows = run_query(
+        g.page.graph, "repo_page", repo=full_name, window=str(window), first=window.first, last=window.last, limit=15
+    )
     if not rows:
         abort(
             404,
@@ -27,6 +29,11 @@ def repo(owner: str, name: str) -> dict[str, Any]:
         )
     data = rows[0]
     data["window"] = str(window)
+    relations = run_query(g.page.graph, "relations_of_repo", repo=full_name, window=str(window))
+    data["relations"] = {
+        role: [row for row in relations if row["role"] == role]
+        for role in ("upstream", "downstream", "competitor", "peer")
+    }
     data["cypher"] = reproduce(
         "repo_top_developers", repo=full_name, first=window.first, last=window.last, includeBots=False, limit=15
     )

@@ -1,0 +1,371 @@
+"""The project collaboration network of a time window (see docs/niches.md).
+
+Two projects are linked when more developers work in both than random mixing predicts,
+and the link's weight says how much of both projects' activity those developers carry:
+
+    w(r, s) = sum over shared developers d of  a(d,r) * a(d,s) / T(d)
+              -------------------------------------------------------
+                              sqrt(A(r) * A(s))
+
+with a(d,r) the developer's summed monthly activity in r over the window, T(d) their
+total over all projects and A(r) the project's total (bots excluded everywhere).
+
+The window's contributions are streamed from Neo4j grouped per repository (one record
+per repository with `collect()` lists) and aggregated in Python: measured faster than
+aggregating the developer pairs in Cypher (`nichegraph bench niches` prints both).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
+from nichegraph.months import Window, parse_window
+
+# Raw rows, not per-developer sums: summing in Python is cheaper than a second Cypher
+# aggregation (measured, see docs/niches.md), and the row count is the months count.
+STREAM_CONTRIBUTIONS = """
+MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo)
+WHERE $first <= c.month <= $last AND coalesce(d.isBot, false) = false
+RETURN r.name AS repo, collect(d.key) AS developers, collect(c.activity) AS activity
+"""
+
+LAST_MONTH = "MATCH (m:RepoMonth) RETURN min(m.month) AS first, max(m.month) AS last"
+
+# The same pair sums computed entirely in Cypher: only for the benchmark and the test
+# that checks the Python aggregation against an independent one.
+CYPHER_PAIR_SUMS = """
+MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo)
+WHERE $first <= c.month <= $last AND coalesce(d.isBot, false) = false
+WITH d, r.name AS repo, sum(c.activity) AS activity
+WITH d, collect(repo) AS repos, collect(activity) AS acts, sum(activity) AS total
+WHERE size(repos) >= 2
+UNWIND range(0, size(repos) - 2) AS i
+UNWIND range(i + 1, size(repos) - 1) AS j
+WITH CASE WHEN repos[i] < repos[j] THEN repos[i] ELSE repos[j] END AS source,
+     CASE WHEN repos[i] < repos[j] THEN repos[j] ELSE repos[i] END AS target,
+     acts[i] * acts[j] / total AS part
+RETURN source, target, count(*) AS shared, sum(part) AS pairSum
+"""
+
+CYPHER_REPO_TOTALS = """
+MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo)
+WHERE $first <= c.month <= $last AND coalesce(d.isBot, false) = false
+RETURN r.name AS repo, sum(c.activity) AS activity, count(DISTINCT d) AS developers
+"""
+
+TOP_DEVELOPERS = 5
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    """The filters that decide which developer overlaps make a link (docs/niches.md)."""
+
+    min_shared: int = 3  # fewer shared developers than this is anecdote, not a link
+    min_lift: float = 3.0  # shared developers / the number random mixing predicts
+    top_links: int = 5  # each project keeps its strongest links; the union is the network
+
+    def check(self) -> NetworkParams:
+        if self.min_shared < 1:
+            raise BadParameter(f"--min-shared: {self.min_shared} must be at least 1")
+        if self.min_lift < 0:
+            raise BadParameter(f"--min-lift: {self.min_lift} must not be negative")
+        if self.top_links < 1:
+            raise BadParameter(f"--top-links: {self.top_links} must be at least 1")
+        return self
+
+    def as_properties(self) -> dict[str, Any]:
+        return {"minShared": self.min_shared, "minLift": self.min_lift, "topLinks": self.top_links}
+
+
+@dataclass
+class WindowActivity:
+    """Who did how much where in the window: the input of every niche computation."""
+
+    window: Window
+    repos: list[str]
+    developers: list[str]
+    # per developer: repository index -> summed monthly activity / months active
+    activity: list[dict[int, float]]
+    months: list[dict[int, int]]
+    repo_activity: list[float]
+    repo_developers: list[int]
+    rows: int
+    seconds: float = 0.0
+    _members: list[list[tuple[float, int]]] | None = field(default=None, repr=False)
+
+    def index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.repos)}
+
+    def members(self, repo: int) -> list[tuple[float, int]]:
+        """(activity, developer) of one repository, most active first."""
+        if self._members is None:
+            lists: list[list[tuple[float, int]]] = [[] for _ in self.repos]
+            for dev, repos in enumerate(self.activity):
+                for r, value in repos.items():
+                    lists[r].append((value, dev))
+            for members in lists:
+                # ties broken by developer key so the core does not depend on load order
+                members.sort(key=lambda item: (-item[0], self.developers[item[1]]))
+            self._members = lists
+        return self._members[repo]
+
+
+def data_months(graph: Graph) -> tuple[str | None, str | None]:
+    row = graph.read(LAST_MONTH)[0]
+    return row["first"], row["last"]
+
+
+def resolve_window(graph: Graph, text: str | None) -> Window:
+    """The --window given, or the last 12 months present in the graph."""
+    if text:
+        return parse_window(text)
+    _first, last = data_months(graph)
+    if last is None:
+        raise BadParameter("--window: the graph holds no monthly data yet; load some first")
+    return Window.ending(last, 12)
+
+
+def stream_activity(graph: Graph, window: Window) -> WindowActivity:
+    started = time.perf_counter()
+    dev_index: dict[str, int] = {}
+    developers: list[str] = []
+    activity: list[dict[int, float]] = []
+    months: list[dict[int, int]] = []
+    records: list[tuple[str, list[str], list[float]]] = []
+    with graph.session() as session:
+        result = session.run(STREAM_CONTRIBUTIONS, first=window.first, last=window.last)
+        records = [(record["repo"], record["developers"], record["activity"]) for record in result]
+    records.sort(key=lambda item: item[0])
+    repos = [repo for repo, _, _ in records]
+    repo_activity = [0.0] * len(repos)
+    repo_developers = [0] * len(repos)
+    rows = 0
+    for r, (_repo, keys, values) in enumerate(records):
+        rows += len(keys)
+        for key, value in zip(keys, values, strict=True):
+            dev = dev_index.get(key)
+            if dev is None:
+                dev = dev_index[key] = len(developers)
+                developers.append(key)
+                activity.append({})
+                months.append({})
+            if r not in activity[dev]:
+                repo_developers[r] += 1
+            activity[dev][r] = activity[dev].get(r, 0.0) + value
+            months[dev][r] = months[dev].get(r, 0) + 1
+            repo_activity[r] += value
+    if not rows:
+        first, last = data_months(graph)
+        held = f"the graph holds months {first}..{last}" if last else "the graph holds no monthly data"
+        raise BadParameter(f"--window {window}: no contributions in this window ({held})")
+    return WindowActivity(
+        window, repos, developers, activity, months, repo_activity, repo_developers, rows, time.perf_counter() - started
+    )
+
+
+@dataclass
+class Link:
+    """A pair of projects that share developers, with every number behind its weight."""
+
+    source: int  # source < target: repositories are sorted by name
+    target: int
+    shared: int = 0
+    pair_sum: float = 0.0  # sum over shared developers of a(d,s) a(d,t) / T(d)
+    source_shared_activity: float = 0.0  # the shared developers' activity in the source
+    target_shared_activity: float = 0.0
+    parts: list[tuple[float, int]] = field(default_factory=list)  # (a(d,s) a(d,t) / T(d), developer)
+    weight: float = 0.0
+    expected: float = 0.0
+    lift: float = 0.0
+    source_rank: int = 0  # rank of this link among the source's significant links (1 = strongest)
+    target_rank: int = 0
+    backbone: bool = False
+
+    def top_parts(self, count: int = TOP_DEVELOPERS) -> list[tuple[float, int]]:
+        return sorted(self.parts, key=lambda item: -item[0])[:count]
+
+
+@dataclass
+class Network:
+    activity: WindowActivity
+    params: NetworkParams
+    kappa: float  # sum k(k-1) / (sum k)^2 over developers: the random-mixing factor
+    pairs: dict[tuple[int, int], Link]  # every pair with a shared developer
+    significant: dict[tuple[int, int], Link]  # pairs passing min_shared and min_lift
+    seconds: float = 0.0
+
+    @property
+    def window(self) -> Window:
+        return self.activity.window
+
+    @property
+    def repos(self) -> list[str]:
+        return self.activity.repos
+
+    def backbone(self) -> list[Link]:
+        return [link for link in self.significant.values() if link.backbone]
+
+    def backbone_repos(self) -> list[str]:
+        used = {i for link in self.backbone() for i in (link.source, link.target)}
+        return [self.repos[i] for i in sorted(used)]
+
+    def neighbours(self, *, backbone_only: bool = False) -> dict[int, dict[int, float]]:
+        """repository -> {neighbour: weight} over significant (or backbone) links."""
+        result: dict[int, dict[int, float]] = defaultdict(dict)
+        for (s, t), link in self.significant.items():
+            if backbone_only and not link.backbone:
+                continue
+            result[s][t] = link.weight
+            result[t][s] = link.weight
+        return result
+
+    def link(self, a: int, b: int) -> Link | None:
+        return self.pairs.get((a, b) if a < b else (b, a))
+
+    def shares(self, link: Link) -> tuple[float, float]:
+        """Share of each side's activity done by the developers they share."""
+        acts = self.activity.repo_activity
+        return link.source_shared_activity / acts[link.source], link.target_shared_activity / acts[link.target]
+
+
+def pair_statistics(activity: WindowActivity) -> tuple[dict[tuple[int, int], Link], float]:
+    """Every pair of projects with a shared developer, and the random-mixing factor."""
+    pairs: dict[tuple[int, int], Link] = {}
+    stubs = 0
+    stub_pairs = 0
+    for dev, repos in enumerate(activity.activity):
+        k = len(repos)
+        stubs += k
+        stub_pairs += k * (k - 1)
+        if k < 2:
+            continue
+        total = sum(repos.values())
+        items = sorted(repos.items())
+        for i, (s, a_s) in enumerate(items):
+            for t, a_t in items[i + 1 :]:
+                link = pairs.get((s, t))
+                if link is None:
+                    link = pairs[(s, t)] = Link(s, t)
+                part = a_s * a_t / total
+                link.shared += 1
+                link.pair_sum += part
+                link.source_shared_activity += a_s
+                link.target_shared_activity += a_t
+                link.parts.append((part, dev))
+    kappa = stub_pairs / (stubs * stubs) if stubs else 0.0
+    return pairs, kappa
+
+
+def build_network(activity: WindowActivity, params: NetworkParams | None = None) -> Network:
+    params = (params or NetworkParams()).check()
+    started = time.perf_counter()
+    pairs, kappa = pair_statistics(activity)
+    acts, devs = activity.repo_activity, activity.repo_developers
+    significant: dict[tuple[int, int], Link] = {}
+    for key, link in pairs.items():
+        s, t = key
+        link.weight = link.pair_sum / math.sqrt(acts[s] * acts[t])
+        link.expected = devs[s] * devs[t] * kappa
+        link.lift = link.shared / link.expected if link.expected else 0.0
+        if link.shared >= params.min_shared and link.lift >= params.min_lift:
+            significant[key] = link
+    mark_backbone(activity.repos, significant, params.top_links)
+    return Network(activity, params, kappa, pairs, significant, time.perf_counter() - started)
+
+
+def mark_backbone(repos: list[str], links: dict[tuple[int, int], Link], top_links: int) -> None:
+    """Rank each project's links; a link is kept when it is among the strongest of either end."""
+    by_repo: dict[int, list[Link]] = defaultdict(list)
+    for link in links.values():
+        by_repo[link.source].append(link)
+        by_repo[link.target].append(link)
+    for repo, own in by_repo.items():
+        # ties broken by the other project's name: the same graph gives the same network
+        own.sort(key=lambda link: (-link.weight, repos[link.target if link.source == repo else link.source]))
+        for rank, link in enumerate(own, start=1):
+            if link.source == repo:
+                link.source_rank = rank
+            else:
+                link.target_rank = rank
+            if rank <= top_links:
+                link.backbone = True
+
+
+def load_network(
+    graph: Graph, window: Window, params: NetworkParams | None = None, note: Callable[[str], None] | None = None
+) -> Network:
+    activity = stream_activity(graph, window)
+    if note:
+        note(
+            f"streamed {activity.rows:,} monthly contributions of {len(activity.developers):,} developers "
+            f"to {len(activity.repos)} projects in {window} ({activity.seconds:.1f} s)"
+        )
+    network = build_network(activity, params)
+    if note:
+        note(
+            f"network: {len(network.pairs):,} project pairs share a developer, {len(network.significant):,} pass the "
+            f"filters, {len(network.backbone()):,} links kept on {len(network.backbone_repos())} projects "
+            f"({network.seconds:.1f} s)"
+        )
+    return network
+
+
+def developer_logins(graph: Graph, keys: list[str]) -> dict[str, str]:
+    """Display logins for developer keys (keys are lower-cased logins)."""
+    if not keys:
+        return {}
+    rows = graph.read("MATCH (d:Developer) WHERE d.key IN $keys RETURN d.key AS key, d.login AS login", keys=keys)
+    return {row["key"]: row["login"] or row["key"] for row in rows}
+
+
+def link_rows(network: Network, logins: dict[str, str]) -> list[dict[str, Any]]:
+    """The backbone as rows to store: one COLLABORATES relationship per link."""
+    activity = network.activity
+    rows = []
+    for link in sorted(network.backbone(), key=lambda item: (item.source, item.target)):
+        share_s, share_t = network.shares(link)
+        top = link.top_parts()
+        keys = [activity.developers[dev] for _, dev in top]
+        rows.append(
+            {
+                "source": network.repos[link.source],
+                "target": network.repos[link.target],
+                "props": {
+                    "window": str(network.window),
+                    "weight": link.weight,
+                    "sharedDevelopers": link.shared,
+                    "expectedShared": link.expected,
+                    "lift": link.lift,
+                    "sourceShare": share_s,
+                    "targetShare": share_t,
+                    "sourceRank": link.source_rank,
+                    "targetRank": link.target_rank,
+                    "topDevelopers": [logins.get(key, key) for key in keys],
+                    "topDevelopersSourceActivity": [activity.activity[dev][link.source] for _, dev in top],
+                    "topDevelopersTargetActivity": [activity.activity[dev][link.target] for _, dev in top],
+                },
+            }
+        )
+    return rows
+
+
+def network_logins(graph: Graph, network: Network) -> dict[str, str]:
+    keys = {network.activity.developers[dev] for link in network.backbone() for _, dev in link.top_parts()}
+    return developer_logins(graph, sorted(keys))
+
+
+def cypher_pair_sums(graph: Graph, window: Window) -> dict[str, Any]:
+    """The network's raw numbers aggregated by Neo4j itself (benchmark and cross-check)."""
+    pairs = graph.read(CYPHER_PAIR_SUMS, first=window.first, last=window.last)
+    totals = graph.read(CYPHER_REPO_TOTALS, first=window.first, last=window.last)
+    return {
+        "pairs": {(row["source"], row["target"]): (row["shared"], row["pairSum"]) for row in pairs},
+        "totals": {row["repo"]: (row["activity"], row["developers"]) for row in totals},
+    }

@@ -1,0 +1,71 @@
+// niche_page: What is a niche: its members by centrality, its internal rivalries, the niches it depends on and feeds, and its OpenRank over time?
+// Everything the explorer's niche page shows, in one query. No row for an unknown niche id.
+//
+// Parameters:
+// :param niche => '2022-04:2023-03/pytorch/pytorch'
+// :param curveMembers => 8
+//
+// Columns:
+//   niche         niche id (window/most-central-project)
+//   window        the window it was detected in
+//   label         its label
+//   size          members
+//   stability     mean member stability
+//   domain        dominant hand-made landscape domain among labelled members
+//   domainShare   share of labelled members with that domain
+//   members       {repo, rank, centrality, stability, domain, openrank (mean in the window)}, most central first
+//   rivalries     {a, b, confidence, profileSimilarity, sharedDevelopers, reason} competitor pairs inside the niche
+//   dependencies  {direction: depends_on|feeds, otherNiche, otherLabel, relations, meanConfidence, pairs}
+//   curve         {month, openrank}: the members' summed published OpenRank per month
+//   memberCurves  {repo, months: [{month, openrank}]} for the most central members
+MATCH (n:Niche {id: $niche})
+WITH n, split(n.window, ':')[0] AS first, split(n.window, ':')[1] AS last
+CALL (n, first, last) {
+  MATCH (r:Repo)-[i:IN_NICHE]->(n)
+  CALL (r, first, last) {
+    OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE first <= m.month <= last
+    RETURN avg(m.openrank) AS openrank
+  }
+  WITH r, i, openrank ORDER BY i.rank
+  RETURN collect({repo: r.name, rank: i.rank, centrality: i.centrality, stability: i.stability,
+                  domain: r.domain, openrank: openrank}) AS members
+}
+CALL (n) {
+  OPTIONAL MATCH (a:Repo)-[:IN_NICHE]->(n)
+  OPTIONAL MATCH (a)-[x:COMPETES_WITH {window: n.window}]->(b:Repo)-[:IN_NICHE]->(n)
+  WITH a, x, b WHERE x IS NOT NULL
+  WITH a, x, b ORDER BY x.confidence DESC, a.name, b.name
+  RETURN collect({a: a.name, b: b.name, confidence: x.confidence, profileSimilarity: x.profileSimilarity,
+                  sharedDevelopers: x.sharedDevelopers, reason: x.reason}) AS rivalries
+}
+CALL (n) {
+  OPTIONAL MATCH (u:Repo)-[x:UPSTREAM_OF {window: n.window}]->(d:Repo)
+  WHERE (d)-[:IN_NICHE]->(n) OR (u)-[:IN_NICHE]->(n)
+  OPTIONAL MATCH (u)-[:IN_NICHE]->(un:Niche {window: n.window})
+  OPTIONAL MATCH (d)-[:IN_NICHE]->(dn:Niche {window: n.window})
+  WITH x, u, d, un, dn WHERE x IS NOT NULL AND un IS NOT NULL AND dn IS NOT NULL AND un <> dn
+  WITH CASE WHEN dn = n THEN 'depends_on' ELSE 'feeds' END AS direction,
+       CASE WHEN dn = n THEN un ELSE dn END AS other, x, u.name + ' -> ' + d.name AS pair
+  WITH direction, other, count(x) AS relations, avg(x.confidence) AS meanConfidence, collect(pair) AS pairs
+  ORDER BY direction, relations DESC, other.id
+  RETURN collect({direction: direction, otherNiche: other.id, otherLabel: other.label, relations: relations,
+                  meanConfidence: meanConfidence, pairs: pairs}) AS dependencies
+}
+CALL (n) {
+  MATCH (r:Repo)-[:IN_NICHE]->(n)
+  MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+  WITH m.month AS month, sum(m.openrank) AS openrank ORDER BY month
+  RETURN collect({month: month, openrank: openrank}) AS curve
+}
+CALL (n) {
+  MATCH (r:Repo)-[i:IN_NICHE]->(n) WHERE i.rank <= $curveMembers
+  CALL (r) {
+    MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+    WITH m ORDER BY m.month
+    RETURN collect({month: m.month, openrank: m.openrank}) AS months
+  }
+  WITH r, i, months ORDER BY i.rank
+  RETURN collect({repo: r.name, months: months}) AS memberCurves
+}
+RETURN n.id AS niche, n.window AS window, n.label AS label, n.size AS size, n.stability AS stability,
+       n.domain AS domain, n.domainShare AS domainShare, members, rivalries, dependencies, curve, memberCurves

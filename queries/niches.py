@@ -1,0 +1,449 @@
+"""Niches: Leiden communities of the collaboration network, a consensus over seeded runs,
+per-project stability, readable labels, and their place in Neo4j (see docs/niches.md)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import igraph as ig
+import leidenalg
+import numpy as np
+
+from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
+from nichegraph.queries.network import Network, link_rows, network_logins
+
+CONSENSUS_THRESHOLD = 0.5  # pairs together in at least half the runs stay linked
+CONSENSUS_ROUNDS = 10
+LABEL_MEMBERS = 3
+
+
+@dataclass(frozen=True)
+class NicheParams:
+    resolution: float = 1.0
+    runs: int = 20
+    seed: int = 1
+    min_size: int = 2
+
+    def check(self) -> NicheParams:
+        if not self.resolution > 0:
+            raise BadParameter(f"--resolution: {self.resolution} must be greater than 0 (1.0 is plain modularity)")
+        if self.runs < 2:
+            raise BadParameter(f"--runs: {self.runs} must be at least 2 (stability compares runs)")
+        if self.seed < 0:
+            raise BadParameter(f"--seed: {self.seed} must not be negative")
+        if self.min_size < 2:
+            raise BadParameter(f"--min-size: {self.min_size} must be at least 2")
+        return self
+
+
+@dataclass
+class Member:
+    repo: str
+    centrality: float  # weight of its links to the other members
+    stability: float  # centrality-weighted share of runs it spends with the other members
+    rank: int = 0
+
+
+@dataclass
+class Niche:
+    id: str
+    number: int
+    members: list[Member]
+    label: str = ""
+    domain: str | None = None
+    domain_share: float | None = None
+    domain_labelled: int = 0
+    internal_weight: float = 0.0
+    external_weight: float = 0.0
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def stability(self) -> float:
+        return sum(member.stability for member in self.members) / len(self.members)
+
+    @property
+    def central(self) -> list[str]:
+        return [member.repo for member in self.members[:LABEL_MEMBERS]]
+
+
+@dataclass
+class NicheResult:
+    network: Network
+    params: NicheParams
+    niches: list[Niche]
+    unassigned: dict[str, str]  # repo -> why it belongs nowhere
+    mean_ari: float
+    run_niche_counts: list[int]
+    consensus_rounds: int
+    modularity: float
+    seconds: float = 0.0
+    computed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def window(self) -> str:
+        return str(self.network.window)
+
+    def membership(self) -> dict[str, str]:
+        return {member.repo: niche.id for niche in self.niches for member in niche.members}
+
+    def niche_of(self, repo: str) -> Niche | None:
+        return next((niche for niche in self.niches if any(m.repo == repo for m in niche.members)), None)
+
+
+def leiden_runs(graph: ig.Graph, params: NicheParams) -> list[list[int]]:
+    """One partition per seed: seed, seed+1, ... (leidenalg is deterministic for a seed)."""
+    return [
+        leidenalg.find_partition(
+            graph,
+            leidenalg.RBConfigurationVertexPartition,
+            weights="weight",
+            resolution_parameter=params.resolution,
+            seed=params.seed + run,
+            n_iterations=-1,
+        ).membership
+        for run in range(params.runs)
+    ]
+
+
+def co_assignment(partitions: list[list[int]]) -> np.ndarray:
+    labels = np.array(partitions)
+    return np.mean(labels[:, :, None] == labels[:, None, :], axis=0)
+
+
+def mean_ari(partitions: list[list[int]]) -> float:
+    scores = [ig.compare_communities(a, b, method="adjusted_rand") for a, b in itertools.combinations(partitions, 2)]
+    return float(np.mean(scores)) if scores else 1.0
+
+
+def consensus(together: np.ndarray, params: NicheParams) -> tuple[list[int], int]:
+    """Lancichinetti & Fortunato's consensus clustering: cluster the graph of pairs that were
+    together in at least half the runs, weighted by how often, until the runs agree."""
+    matrix = together
+    n = matrix.shape[0]
+    for round_number in range(1, CONSENSUS_ROUNDS + 1):
+        i, j = np.nonzero(np.triu(matrix >= CONSENSUS_THRESHOLD, k=1))
+        graph = ig.Graph(n=n, edges=list(zip(i.tolist(), j.tolist(), strict=True)))
+        graph.es["weight"] = matrix[i, j].tolist()
+        partitions = leiden_runs(graph, NicheParams(resolution=1.0, runs=params.runs, seed=params.seed))
+        if all(ig.compare_communities(partitions[0], other, method="adjusted_rand") == 1.0 for other in partitions[1:]):
+            return partitions[0], round_number
+        matrix = co_assignment(partitions)
+    # no agreement after all rounds: keep the partition closest to all the others
+    scores = [np.mean([ig.compare_communities(a, b, method="adjusted_rand") for b in partitions]) for a in partitions]
+    return partitions[int(np.argmax(scores))], CONSENSUS_ROUNDS
+
+
+def detect_niches(
+    network: Network, params: NicheParams | None = None, domains: dict[str, str] | None = None
+) -> NicheResult:
+    params = (params or NicheParams()).check()
+    started = time.perf_counter()
+    names = network.backbone_repos()
+    index = {name: i for i, name in enumerate(names)}
+    repo_index = network.activity.index()
+    edges, weights = [], []
+    for link in network.backbone():
+        edges.append((index[network.repos[link.source]], index[network.repos[link.target]]))
+        weights.append(link.weight)
+    graph = ig.Graph(n=len(names), edges=edges)
+    graph.es["weight"] = weights
+    unassigned = unlinked_reasons(network, set(names))
+    if not names:
+        return NicheResult(network, params, [], unassigned, 1.0, [], 0, 0.0, time.perf_counter() - started)
+
+    partitions = leiden_runs(graph, params)
+    together = co_assignment(partitions)
+    final, rounds = consensus(together, params)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for vertex, group in enumerate(final):
+        groups[group].append(vertex)
+    strength = internal_strength(graph, final)
+    niches_raw = []
+    for members in groups.values():
+        if len(members) < params.min_size:
+            for vertex in members:
+                unassigned[names[vertex]] = (
+                    f"no stable group: it shares a group with fewer than {params.min_size - 1} other project(s) "
+                    f"in most of the {params.runs} runs"
+                )
+            continue
+        niches_raw.append(members)
+
+    niches = []
+    for members in niches_raw:
+        rows = []
+        for vertex in members:
+            others = [m for m in members if m != vertex]
+            total = sum(strength[m] for m in others)
+            stability = sum(strength[m] * together[vertex, m] for m in others) / total if total else 0.0
+            rows.append(Member(names[vertex], strength[vertex], float(stability)))
+        rows.sort(key=lambda m: (-m.centrality, m.repo))
+        for rank, member in enumerate(rows, start=1):
+            member.rank = rank
+        niches.append(rows)
+    niches.sort(key=lambda rows: (-len(rows), rows[0].repo))
+
+    window = str(network.window)
+    result_niches = []
+    for number, rows in enumerate(niches, start=1):
+        niche = Niche(id=f"{window}/{rows[0].repo}", number=number, members=rows)
+        niche.internal_weight, niche.external_weight = niche_weights(network, repo_index, {m.repo for m in rows})
+        label_niche(niche, domains or {})
+        result_niches.append(niche)
+    modularity = graph.modularity(final, weights="weight", resolution=params.resolution)
+    return NicheResult(
+        network,
+        params,
+        result_niches,
+        unassigned,
+        mean_ari(partitions),
+        [len(set(p)) for p in partitions],
+        rounds,
+        float(modularity),
+        time.perf_counter() - started,
+    )
+
+
+def unlinked_reasons(network: Network, linked: set[str]) -> dict[str, str]:
+    params = network.params
+    paired: Counter[int] = Counter()
+    for s, t in network.pairs:
+        paired[s] += 1
+        paired[t] += 1
+    reasons = {}
+    for i, repo in enumerate(network.repos):
+        if repo in linked:
+            continue
+        if not paired[i]:
+            reasons[repo] = "no developer in the window also works on another project"
+        else:
+            reasons[repo] = (
+                f"no link passes the filters: with each of its {paired[i]} partner project(s) it shares fewer than "
+                f"{params.min_shared} developers or fewer than {params.min_lift:g}x the developers random mixing "
+                "predicts"
+            )
+    return reasons
+
+
+def internal_strength(graph: ig.Graph, membership: list[int]) -> list[float]:
+    strength = [0.0] * graph.vcount()
+    for edge in graph.es:
+        a, b = edge.tuple
+        if membership[a] == membership[b]:
+            strength[a] += edge["weight"]
+            strength[b] += edge["weight"]
+    return strength
+
+
+def niche_weights(network: Network, repo_index: dict[str, int], members: set[str]) -> tuple[float, float]:
+    inside = outside = 0.0
+    member_index = {repo_index[name] for name in members}
+    for link in network.backbone():
+        ends = (link.source in member_index) + (link.target in member_index)
+        if ends == 2:
+            inside += link.weight
+        elif ends == 1:
+            outside += link.weight
+    return inside, outside
+
+
+def label_niche(niche: Niche, domains: dict[str, str]) -> None:
+    """Its most central projects, and the dominant hand-made domain when labels are loaded."""
+    label = ", ".join(niche.central)
+    if niche.size > LABEL_MEMBERS:
+        label += f" +{niche.size - LABEL_MEMBERS}"
+    labelled = [domains[m.repo] for m in niche.members if domains.get(m.repo)]
+    if labelled:
+        domain, count = sorted(Counter(labelled).items(), key=lambda item: (-item[1], item[0]))[0]
+        niche.domain, niche.domain_share, niche.domain_labelled = domain, count / len(labelled), len(labelled)
+        label += f" · {domain} ({count} of {len(labelled)} labelled)"
+    niche.label = label
+
+
+def read_domains(graph: Graph) -> dict[str, str]:
+    rows = graph.read("MATCH (r:Repo) WHERE r.domain IS NOT NULL RETURN r.name AS repo, r.domain AS domain")
+    return {row["repo"]: row["domain"] for row in rows}
+
+
+# --- storage -----------------------------------------------------------------------------
+
+DELETE_WINDOW = """
+CALL () { MATCH (:Repo)-[c:COLLABORATES {window: $window}]->(:Repo) DELETE c }
+CALL () { MATCH (n:Niche {window: $window}) DETACH DELETE n }
+CALL () { MATCH (:Repo)-[x:UPSTREAM_OF|COMPETES_WITH|PEER_OF {window: $window}]->(:Repo) DELETE x }
+"""
+
+WRITE_LINKS = """
+UNWIND $rows AS row
+MATCH (s:Repo {name: row.source})
+MATCH (t:Repo {name: row.target})
+MERGE (s)-[c:COLLABORATES {window: $window}]->(t)
+SET c += row.props
+"""
+
+WRITE_RUN = """
+MERGE (run:NicheRun {window: $window})
+SET run = $props
+"""
+
+WRITE_NICHES = """
+UNWIND $rows AS row
+MERGE (n:Niche {id: row.id})
+SET n = row.props
+"""
+
+WRITE_MEMBERS = """
+UNWIND $rows AS row
+MATCH (r:Repo {name: row.repo})
+MATCH (n:Niche {id: row.niche})
+MERGE (r)-[i:IN_NICHE]->(n)
+SET i = row.props
+"""
+
+
+def run_properties(result: NicheResult) -> dict[str, Any]:
+    network = result.network
+    unassigned = sorted(result.unassigned)
+    return {
+        "window": result.window,
+        "computedAt": result.computed_at,
+        **network.params.as_properties(),
+        "resolution": result.params.resolution,
+        "runs": result.params.runs,
+        "seed": result.params.seed,
+        "minSize": result.params.min_size,
+        "projects": len(network.repos),
+        "linkedProjects": len(network.backbone_repos()),
+        "significantLinks": len(network.significant),
+        "links": len(network.backbone()),
+        "niches": len(result.niches),
+        "meanAri": result.mean_ari,
+        "modularity": result.modularity,
+        "consensusRounds": result.consensus_rounds,
+        "unassigned": unassigned,
+        "unassignedReasons": [result.unassigned[repo] for repo in unassigned],
+        "relationsComputedAt": None,
+    }
+
+
+def niche_rows(result: NicheResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    niches, members = [], []
+    for niche in result.niches:
+        niches.append(
+            {
+                "id": niche.id,
+                "props": {
+                    "id": niche.id,
+                    "window": result.window,
+                    "number": niche.number,
+                    "label": niche.label,
+                    "size": niche.size,
+                    "stability": niche.stability,
+                    "centralRepos": niche.central,
+                    "members": [m.repo for m in niche.members],
+                    "domain": niche.domain,
+                    "domainShare": niche.domain_share,
+                    "domainLabelled": niche.domain_labelled,
+                    "internalWeight": niche.internal_weight,
+                    "externalWeight": niche.external_weight,
+                    "resolution": result.params.resolution,
+                    "computedAt": result.computed_at,
+                },
+            }
+        )
+        for member in niche.members:
+            members.append(
+                {
+                    "repo": member.repo,
+                    "niche": niche.id,
+                    "props": {
+                        "window": result.window,
+                        "stability": member.stability,
+                        "centrality": member.centrality,
+                        "rank": member.rank,
+                    },
+                }
+            )
+    return niches, members
+
+
+def write_niches(graph: Graph, result: NicheResult) -> None:
+    """Replace this window's network, niches and (now stale) relations in one transaction;
+    other windows are left as they are."""
+    links = link_rows(result.network, network_logins(graph, result.network))
+    niches, members = niche_rows(result)
+    window = result.window
+
+    def work(tx: Any) -> None:
+        tx.run(DELETE_WINDOW, window=window).consume()
+        tx.run(WRITE_LINKS, rows=links, window=window).consume()
+        tx.run(WRITE_RUN, window=window, props=run_properties(result)).consume()
+        tx.run(WRITE_NICHES, rows=niches).consume()
+        tx.run(WRITE_MEMBERS, rows=members).consume()
+
+    graph.write_tx(work)
+
+
+READ_MEMBERSHIP = """
+MATCH (r:Repo)-[:IN_NICHE]->(n:Niche {window: $window})
+RETURN r.name AS repo, n.id AS niche
+"""
+
+READ_RUN = "MATCH (run:NicheRun {window: $window}) RETURN run"
+
+
+def stored_run(graph: Graph, window: str) -> dict[str, Any] | None:
+    rows = graph.read(READ_RUN, window=window)
+    return dict(rows[0]["run"]) if rows else None
+
+
+def stored_membership(graph: Graph, window: str) -> dict[str, str]:
+    return {row["repo"]: row["niche"] for row in graph.read(READ_MEMBERSHIP, window=window)}
+
+
+def summary_rows(result: NicheResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "niche": niche.number,
+            "id": niche.id,
+            "size": niche.size,
+            "stability": round(niche.stability, 3),
+            "label": niche.label,
+        }
+        for niche in result.niches
+    ]
+
+
+def result_json(result: NicheResult) -> dict[str, Any]:
+    return {
+        "window": result.window,
+        "parameters": {**result.network.params.as_properties(), **vars(result.params)},
+        "niches": [
+            {
+                "id": niche.id,
+                "number": niche.number,
+                "label": niche.label,
+                "size": niche.size,
+                "stability": niche.stability,
+                "domain": niche.domain,
+                "domainShare": niche.domain_share,
+                "members": [vars(member) for member in niche.members],
+            }
+            for niche in result.niches
+        ],
+        "unassigned": [{"repo": repo, "reason": reason} for repo, reason in sorted(result.unassigned.items())],
+        "meanAri": result.mean_ari,
+        "modularity": result.modularity,
+        "runNicheCounts": result.run_niche_counts,
+        "consensusRounds": result.consensus_rounds,
+    }
