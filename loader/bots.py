@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 # Suffixes GitHub Apps and CI accounts use by convention.
-BOT_SUFFIXES = ("[bot]", "-bot", "_bot", "-robot", "-autoroll", "-automation")
+BOT_SUFFIXES = ("[bot]", "-bot", "_bot", "-robot", "-autoroll", "-automation", "-jenkins")
 
 # Service accounts without a telltale suffix, found among the most active logins of
 # the top-300 snapshot (CI runners, merge queues, CLA checkers, package registrators).

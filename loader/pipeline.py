@@ -28,6 +28,7 @@ from neo4j import ManagedTransaction
 
 from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
+from nichegraph.loader.bots import BOT_SUFFIXES, SERVICE_ACCOUNTS
 from nichegraph.loader.opendigger import RepoData, better_display, parse_repo
 from nichegraph.loader.sources import Fetched, FolderSource, HttpSource
 from nichegraph.loader.writes import CHUNK_ROWS, EXISTING_MONTHS, RepoWriteResult, write_repo
@@ -49,6 +50,15 @@ MATCH (d:Developer {key: key})
 WHERE NOT (d)-[:CONTRIBUTED]->()
 DELETE d
 RETURN count(*) AS removed
+"""
+
+# The bot rule can grow (loader/bots.py); re-flag developers loaded under an older rule.
+REFRESH_BOT_FLAGS = """
+MATCH (d:Developer)
+WITH d, any(suffix IN $suffixes WHERE d.key ENDS WITH suffix) OR d.key IN $accounts AS bot
+WHERE d.isBot <> bot
+SET d.isBot = bot
+RETURN count(d) AS changed
 """
 
 START_RUN = """
@@ -91,6 +101,7 @@ class LoadSummary:
     merged_repeats: int = 0
     developers_merged: int = 0
     developers_removed: int = 0
+    bot_flags_changed: int = 0
     months_written: int = 0
     aggregate_keys_skipped: int = 0
     elapsed: float = 0.0
@@ -123,6 +134,8 @@ class LoadSummary:
         ]
         if self.aggregate_keys_skipped:
             lines.append(f"{self.aggregate_keys_skipped:,} yearly/quarterly roll-up keys skipped")
+        if self.bot_flags_changed:
+            lines.append(f"{self.bot_flags_changed:,} developers re-flagged by the current bot rule")
         if self.developers_removed:
             lines.append(f"{self.developers_removed:,} developers of failed repos removed again")
         if self.stopped_early:
@@ -288,6 +301,9 @@ def _load_repos(
     producer.join()
     summary.developers_merged = developers.merged
     summary.developers_removed = _remove_orphans(graph, orphan_candidates)
+    summary.bot_flags_changed = graph.write(
+        REFRESH_BOT_FLAGS, suffixes=list(BOT_SUFFIXES), accounts=sorted(SERVICE_ACCOUNTS)
+    )[0]["changed"]
     summary.elapsed = time.monotonic() - started
     progress.finish()
     graph.write(FINISH_RUN, id=run_id, summary=_run_properties(summary))

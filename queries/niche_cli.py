@@ -14,6 +14,7 @@ from nichegraph.errors import BadParameter
 from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries import export as exporter
+from nichegraph.queries.display_labels import apply_display_labels
 from nichegraph.queries.expand import ExpandParams, expand, expand_json, resolve_seeds
 from nichegraph.queries.network import NetworkParams, cypher_pair_sums, load_network, resolve_window
 from nichegraph.queries.niches import (
@@ -81,8 +82,12 @@ def compute_niches(
     )
     started = time.perf_counter()
     write_niches(graph, result)
+    coloured = apply_display_labels(graph, window)
     seconds = time.perf_counter() - started
-    steps.note(f"stored {len(result.niches)} niches and {len(network.backbone())} links ({seconds:.1f} s)")
+    steps.note(
+        f"stored {len(result.niches)} niches and {len(network.backbone())} links; "
+        f"Neo4j Browser display labels set for {coloured} niche members ({seconds:.1f} s)"
+    )
     return result
 
 

@@ -16,6 +16,7 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.web.app import create_app
 from tests.conftest import TOP300
+from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
 from tests.support.tcp_proxy import SwitchableProxy
 
 WINDOW = "2022-04:2023-03"
@@ -53,11 +54,19 @@ PAGES = [
     "/repo/vercel/next.js",
     "/dev/ezyang",
     "/dev/dependabot%5Bbot%5D",
+    f"/graph?center=pytorch/pytorch&window={WINDOW}",
+    f"/graph?center=kubernetes/kubernetes&depth=2&min_weight=0.002&relations=upstream,peer&window={WINDOW}",
+    f"/niche/{WINDOW}/pytorch/pytorch",
+    f"/trends?window={WINDOW}",
+    "/trends?window=2021-01:2021-12&domain=Training&quiet_months=3",
+    f"/compare?repos=pytorch/pytorch,tensorflow/tensorflow&window={WINDOW}",
+    "/compare",
+    f"/exports?window={WINDOW}",
 ]
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_every_page_has_html_and_two_json_twins(client: FlaskClient, url: str) -> None:
+def test_every_page_has_html_and_two_json_twins(client: FlaskClient, analysed: Analysed, url: str) -> None:
     get_html(client, url)
     path, _, query = url.partition("?")
     suffix = f"?{query}" if query else ""
@@ -131,6 +140,83 @@ def test_pages_load_nothing_from_other_hosts(client: FlaskClient) -> None:
     assert "default-src 'self'" in csp
 
 
+def test_landscape_shows_the_niches(client: FlaskClient, analysed: Analysed) -> None:
+    data = get_json(client, f"/index.json?window={WINDOW}")
+    assert len(data["niches"]) == len(analysed.niches.niches)
+    pytorch_niche = next(n for n in data["niches"] if any(m["repo"] == "pytorch/pytorch" for m in n["members"]))
+    members = {m["repo"] for m in pytorch_niche["members"]}
+    assert {"tensorflow/tensorflow", "huggingface/transformers"} <= members
+    assigned = {m["repo"] for n in data["niches"] for m in n["members"]}
+    assert assigned.isdisjoint(u["repo"] for u in data["unassigned"])
+    assert len(assigned) + len(data["unassigned"]) == 300
+    html = get_html(client, f"/?window={WINDOW}")
+    assert f"/niche/{WINDOW}/pytorch/pytorch" in html
+
+
+def test_repo_page_has_niche_and_relations(client: FlaskClient, analysed: Analysed) -> None:
+    data = get_json(client, f"/repo/pytorch/pytorch.json?window={WINDOW}")
+    assert data["niche"]["niche"] == f"{WINDOW}/pytorch/pytorch"
+    downstream = {r["other"] for r in data["relations"]["downstream"]}
+    assert {"huggingface/transformers", "Lightning-AI/lightning"} <= downstream
+    assert "tensorflow/tensorflow" in {r["other"] for r in data["relations"]["competitor"]}
+    assert all(r["reason"] and r["confidence"] is not None for rows in data["relations"].values() for r in rows)
+
+
+def test_graph_walk_respects_depth_weight_and_cap(client: FlaskClient, analysed: Analysed) -> None:
+    one = get_json(client, f"/graph.json?center=pytorch/pytorch&window={WINDOW}")
+    two = get_json(client, f"/graph.json?center=pytorch/pytorch&depth=2&window={WINDOW}")
+    assert {n["repo"] for n in one["nodes"]} < {n["repo"] for n in two["nodes"]}
+    assert all(n["depth"] <= 1 for n in one["nodes"]) and max(n["depth"] for n in two["nodes"]) == 2
+    names = {n["repo"] for n in one["nodes"]}
+    assert all(e["source"] in names and e["target"] in names for e in one["edges"])
+    heavy = get_json(
+        client, f"/graph.json?center=pytorch/pytorch&min_weight=0.02&relations=collaborates&window={WINDOW}"
+    )
+    assert all(e["type"] == "collaborates" and e["weight"] >= 0.02 for e in heavy["edges"])
+    three = get_json(client, f"/graph.json?center=pytorch/pytorch&depth=3&window={WINDOW}")
+    assert len(three["nodes"]) <= 200
+
+
+def test_niche_page(client: FlaskClient, analysed: Analysed) -> None:
+    data = get_json(client, f"/niche/{WINDOW}/pytorch/pytorch.json")
+    assert data["members"][0]["repo"] == "pytorch/pytorch" and data["size"] == len(data["members"])
+    assert [m["rank"] for m in data["members"]] == sorted(m["rank"] for m in data["members"])
+    stored = next(n for n in analysed.niches.niches if n.id == data["niche"])
+    assert [m["repo"] for m in data["members"]] == [m.repo for m in stored.members]
+    assert len(data["curve"]) > 12
+
+
+def test_trends_and_compare_pages(client: FlaskClient, analysed: Analysed) -> None:
+    trends = get_json(client, f"/trends.json?window={WINDOW}&min_peak_openrank=50&quiet_months=4")
+    assert trends["graveyard"]["thresholds"]["minPeakOpenrank"] == 50.0
+    assert trends["graveyard"]["thresholds"]["quietMonths"] == 4
+    assert trends["yoy"]["risers"][0]["rank"] == 1
+    compare = get_json(client, f"/compare.json?repos=pytorch/pytorch,tensorflow/tensorflow&window={WINDOW}")
+    assert [p["repo"] for p in compare["projects"]] == ["pytorch/pytorch", "tensorflow/tensorflow"]
+    assert compare["shared"][0]["shared"] > 0
+
+
+@pytest.mark.parametrize(
+    ("what", "fmt", "start"),
+    [
+        ("niches", "csv", b"repo,niche,label,stability"),
+        ("relations", "csv", b"source,target,relation,confidence"),
+        ("network", "graphml", b"<?xml"),
+        ("niches", "gexf", b"<?xml"),
+        ("relations", "json", b"{"),
+    ],
+)
+def test_exports_download(client: FlaskClient, analysed: Analysed, what: str, fmt: str, start: bytes) -> None:
+    response = client.get(f"/exports/{what}.{fmt}?window={WINDOW}")
+    assert response.status_code == 200 and response.data.startswith(start)
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_exports_of_a_window_without_results(client: FlaskClient) -> None:
+    response = client.get("/exports/niches.csv?window=2016-01:2016-12")
+    assert response.status_code == 404 and b"nothing computed for this window" in response.data
+
+
 # --- errors ----------------------------------------------------------------------------
 
 
@@ -145,6 +231,15 @@ def test_pages_load_nothing_from_other_hosts(client: FlaskClient) -> None:
         ("/search.json?q=" + "x" * 101, 400, "at most 100 characters"),
         ("/search.json?q=torch&limit=99999", 400, "limit: 99999 is out of range"),
         ("/dev/bad%20login%3Cx%3E", 400, "is not a GitHub login"),
+        ("/graph?center=pytorch/pytorch&depth=9", 400, "depth: 9 is out of range (1..5)"),
+        ("/graph?center=pytorch/pytorch&min_weight=abc", 400, "min_weight: 'abc' is not a number"),
+        ("/graph?center=pytorch/pytorch&relations=friends", 400, "relations: 'friends' is not one of"),
+        ("/graph?center=nobody/nothing", 404, "nobody/nothing is not in the graph"),
+        ("/niche/nonsense", 400, "is not a niche id"),
+        ("/niche/2022-04:2023-03/nobody/nothing", 404, "No niche"),
+        ("/compare?repos=pytorch/pytorch,nobody/nothing", 400, "not in the graph: nobody/nothing"),
+        ("/trends?quiet_months=0", 400, "quiet_months: 0 is out of range"),
+        ("/trends?domain=Astrology", 400, "is no landscape domain"),
         ("/no/such/page", 404, "Not Found"),
     ],
 )
@@ -181,6 +276,10 @@ def test_hostile_input_is_neutralised_and_changes_nothing(client: FlaskClient, f
         f"/repo/{quoted}/x",
         f"/dev/{quoted}",
         f"/?window={quoted}",
+        f"/graph?center={quoted}",
+        f"/compare?repos={quoted},pytorch/pytorch",
+        f"/trends?domain={quoted}",
+        f"/niche/{quoted}",
     ]:
         response = client.get(url, follow_redirects=True)  # merged slashes redirect first
         assert response.status_code in {200, 400, 404}, url

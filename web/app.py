@@ -15,14 +15,17 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
 from nichegraph.web import assets, charts
 from nichegraph.web.context import PageContext, wants_json
-from nichegraph.web.views import developer, graph, home, niche, repo
+from nichegraph.web.views import compare, developer, exports, graph, home, niche, repo, trends
 
 BLUEPRINTS = [
     home.blueprint,
     repo.blueprint,
     graph.blueprint,
     niche.blueprint,
+    trends.blueprint,
+    compare.blueprint,
     developer.blueprint,
+    exports.blueprint,
     assets.blueprint,
 ]
 

@@ -54,3 +54,17 @@ def screenshot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def wait_until(page: object, expression: str, arg: object = None, timeout: float = 20.0) -> None:
+    """Poll a JavaScript function from the test side. (Playwright's in-page polling compiles the
+    predicate with eval, which the explorer's Content-Security-Policy rightly forbids.)"""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if page.evaluate(expression, arg):  # type: ignore[attr-defined]
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {expression}")
+        time.sleep(0.1)

@@ -129,6 +129,7 @@
       edgeBody.append(tr);
     });
     document.getElementById("node-count").textContent = data.nodes.length;
+    document.getElementById("truncated").hidden = !data.truncated;
     document.getElementById("edge-count").textContent = data.edges.length;
     const centerInput = document.querySelector("#graph-filters input[name=center]");
     if (centerInput) centerInput.value = data.center;

@@ -83,7 +83,7 @@ def neighbourhood() -> dict[str, Any]:
         raise BadParameter(f"center: {center!r} is not a repository name of the form owner/repo")
     if center not in {node["repo"] for node in data["nodes"]}:
         abort(404, description=f"{center} is not in the graph.")
-    depth = int_arg("depth", 1, 1, 3)
+    depth = int_arg("depth", 1, 1, 5)
     min_weight = float_arg("min_weight", 0.0, 0.0, 1.0)
     relations = chosen_relations()
     niche = request.args.get("niche") or None

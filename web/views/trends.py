@@ -1,0 +1,66 @@
+"""Trends: year-over-year movers, the top-10 bump chart, quarterly growth, the graveyard and
+newcomers, with their thresholds shown and adjustable (queries/trends.py does the work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, request
+
+from nichegraph.months import Window
+from nichegraph.queries import trends as analytics
+from nichegraph.web.context import cached, float_arg, int_arg, page
+
+blueprint = Blueprint("trends", __name__)
+
+
+def thresholds() -> tuple[analytics.GraveyardRule, float]:
+    defaults = analytics.GraveyardRule()
+    rule = analytics.GraveyardRule(
+        min_peak_openrank=float_arg("min_peak_openrank", defaults.min_peak_openrank, 0, 1e9),
+        min_peak_attention=int_arg("min_peak_attention", defaults.min_peak_attention, 0, 10**9),
+        activity_floor=float_arg("activity_floor", defaults.activity_floor, 0, 1e9),
+        quiet_months=int_arg("quiet_months", defaults.quiet_months, 1, 120),
+    )
+    return rule.check(), float_arg("newcomer_min_openrank", 100.0, 0, 1e9)
+
+
+def compute(
+    window: Window, selection: analytics.Selection, computed: bool, rule: analytics.GraveyardRule, newcomer_min: float
+) -> dict[str, Any]:
+    graph = g.page.graph
+    if computed:
+        analytics.require_computed(graph, window)
+    data = analytics.data_window(graph)
+    yoy_window = window if window.length <= 12 else Window.ending(window.last)
+    growth = (
+        analytics.growth(graph, selection, window, computed, top=20)
+        if len(analytics.whole_quarters(window)) >= 2
+        else None
+    )
+    return {
+        "window": str(window),
+        "openrank": analytics.source(computed),
+        "selection": selection.to_dict(),
+        "yoy": analytics.yoy(graph, selection, yoy_window, computed, top=10),
+        "ranks": analytics.ranks(graph, selection, Window(data.first, window.last), "year", computed),
+        "growth": growth,
+        "graveyard": analytics.graveyard(graph, selection, Window(data.first, window.last), rule, computed),
+        "newcomers": analytics.newcomers(graph, selection, window, newcomer_min, computed),
+    }
+
+
+@page(blueprint, "/trends", "trends.html")
+def overview() -> dict[str, Any]:
+    window = g.page.window
+    computed = request.args.get("openrank") == "computed"
+    domain = request.args.get("domain") or None
+    niche = request.args.get("niche") or None
+    rule, newcomer_min = thresholds()
+    key = ("trends", g.page.graph.uri, str(window), computed, domain, niche, rule, newcomer_min)
+
+    def build() -> dict[str, Any]:
+        selection = analytics.select(g.page.graph, niche=niche, domain=domain)
+        return compute(window, selection, computed, rule, newcomer_min)
+
+    return cached(key, build)
