@@ -1,0 +1,152 @@
+"""`nichegraph bench openrank`: the time of a whole `nichegraph openrank` run (target: every
+month of the top-300 snapshot in under 60 s), and with --storage the measurement behind the
+storage of developer values (docs/openrank.md, "Storage").
+
+It runs against NEO4J_URI, which should hold the full snapshot. The timed run stores its values
+as `nichegraph openrank` does; --storage writes its two candidate layouts under throw-away
+names (label BenchDeveloperMonth, properties benchOpenrank*) and removes them afterwards.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import click
+
+from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.output import to_table
+from nichegraph.queries import openrank as om
+
+BENCH_NODES = """
+UNWIND $rows AS row
+CREATE (:BenchDeveloperMonth {key: row.key, month: row.month, openrank: row.value})
+"""
+
+BENCH_ARRAYS = """
+UNWIND $rows AS row
+MATCH (d:Developer {key: row.key})
+SET d.benchOpenrankMonths = row.months, d.benchOpenrankValues = row.values
+"""
+
+SETUP = [
+    "CREATE CONSTRAINT bench_developer_month IF NOT EXISTS "
+    "FOR (m:BenchDeveloperMonth) REQUIRE (m.key, m.month) IS UNIQUE",
+    "CREATE INDEX bench_developer_month_key IF NOT EXISTS FOR (m:BenchDeveloperMonth) ON (m.key)",
+    "CREATE INDEX bench_developer_month_month IF NOT EXISTS FOR (m:BenchDeveloperMonth) ON (m.month)",
+    "CALL db.awaitIndexes(300)",
+]
+
+CLEANUP = [
+    "MATCH (m:BenchDeveloperMonth) CALL (m) { DELETE m } IN TRANSACTIONS OF 50000 ROWS",
+    "DROP CONSTRAINT bench_developer_month IF EXISTS",
+    "DROP INDEX bench_developer_month_key IF EXISTS",
+    "DROP INDEX bench_developer_month_month IF EXISTS",
+    "MATCH (d:Developer) WHERE d.benchOpenrankMonths IS NOT NULL "
+    "CALL (d) { REMOVE d.benchOpenrankMonths, d.benchOpenrankValues } IN TRANSACTIONS OF 50000 ROWS",
+]
+
+# The three questions the pages ask of developer values, in each layout.
+QUESTIONS = {
+    "one developer's series": (
+        "MATCH (m:BenchDeveloperMonth {key: $key}) RETURN m.month AS month, m.openrank AS v ORDER BY month",
+        "MATCH (d:Developer {key: $key}) RETURN d.benchOpenrankMonths AS months, d.benchOpenrankValues AS v",
+    ),
+    "top 20 developers of a month": (
+        "MATCH (m:BenchDeveloperMonth {month: $month}) RETURN m.key AS key, m.openrank AS v ORDER BY v DESC LIMIT 20",
+        "MATCH (d:Developer) WHERE $month IN d.benchOpenrankMonths "
+        "WITH d, [i IN range(0, size(d.benchOpenrankMonths) - 1) WHERE d.benchOpenrankMonths[i] = $month][0] AS i "
+        "RETURN d.key AS key, d.benchOpenrankValues[i] AS v ORDER BY v DESC LIMIT 20",
+    ),
+    "top 20 developers of a repository in a year": (
+        "MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer) WHERE $first <= c.month <= $last "
+        "MATCH (m:BenchDeveloperMonth {key: d.key, month: c.month}) "
+        "RETURN d.key AS key, avg(m.openrank) AS v ORDER BY v DESC LIMIT 20",
+        "MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer) WHERE $first <= c.month <= $last "
+        "AND d.benchOpenrankMonths IS NOT NULL "
+        "WITH d, c, [i IN range(0, size(d.benchOpenrankMonths) - 1) WHERE d.benchOpenrankMonths[i] = c.month] AS at "
+        "WHERE size(at) > 0 "
+        "RETURN d.key AS key, avg(d.benchOpenrankValues[at[0]]) AS v ORDER BY v DESC LIMIT 20",
+    ),
+}
+
+
+def time_run(graph: Graph, repeat: int) -> list[dict[str, Any]]:
+    window = om.data_window(graph)
+    rows = []
+    for attempt in range(1, repeat + 1):
+        run = om.run_openrank(graph, window, om.OpenRankParams())
+        rows.append({"run": attempt, "window": str(window)} | {k: round(v, 1) for k, v in run.seconds.items()})
+    return rows
+
+
+def write_timed(graph: Graph, statement: str, rows: list[dict[str, Any]], batch: int, writers: int) -> float:
+    started = time.perf_counter()
+    batches = [rows[i : i + batch] for i in range(0, len(rows), batch)]
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(lambda part: graph.write(statement, rows=part), batches))
+    return time.perf_counter() - started
+
+
+def median_ms(graph: Graph, cypher: str, params: dict[str, Any], repeat: int = 5) -> float:
+    graph.read(cypher, **params)  # plan and warm the cache
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        graph.read(cypher, **params)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def compare_storage(graph: Graph) -> list[dict[str, Any]]:
+    window = om.data_window(graph)
+    run = om.run_openrank(graph, window, om.OpenRankParams(), write=False)
+    rows = om.developer_rows(run)
+    values = sum(len(row["months"]) for row in rows)
+    key = max(rows, key=lambda row: len(row["months"]))["key"]
+    params = {"key": key, "month": window.last, "repo": "pytorch/pytorch", "first": om.add_months(window.last, -11)}
+    params["last"] = window.last
+    for statement in CLEANUP + SETUP:
+        graph.run_autocommit(statement)
+    try:
+        # one row per value: a developer row would put up to 99 nodes in a transaction's slot
+        flat = [
+            {"key": r["key"], "month": m, "value": v}
+            for r in rows
+            for m, v in zip(r["months"], r["values"], strict=True)
+        ]
+        nodes = write_timed(graph, BENCH_NODES, flat, om.WRITE_BATCH, om.WRITERS)
+        arrays = write_timed(graph, BENCH_ARRAYS, rows, om.WRITE_BATCH, om.WRITERS)
+        table = [
+            {"measure": f"write {values:,} developer-month values (s)", "node per month": nodes, "arrays": arrays},
+            {"measure": "nodes or properties written", "node per month": values, "arrays": len(rows)},
+        ]
+        for question, (node_cypher, array_cypher) in QUESTIONS.items():
+            table.append(
+                {
+                    "measure": f"{question} (ms)",
+                    "node per month": median_ms(graph, node_cypher, params),
+                    "arrays": median_ms(graph, array_cypher, params),
+                }
+            )
+    finally:
+        for statement in CLEANUP:
+            graph.run_autocommit(statement)
+    return table
+
+
+@click.command("openrank")
+@click.option("--repeat", default=1, show_default=True, help="Whole runs to time")
+@click.option("--storage", is_flag=True, help="Also measure node-per-developer-month against arrays on Developer")
+@click.pass_obj
+def bench_openrank(settings: Settings, repeat: int, storage: bool) -> None:
+    """Time `nichegraph openrank` over all the data at NEO4J_URI (which should hold the full
+    snapshot; target < 60 s), per phase; it stores the values as the command does."""
+    with Graph(settings) as graph:
+        graph.apply_schema()
+        click.echo(to_table(time_run(graph, repeat)))
+        if storage:
+            click.echo(to_table(compare_storage(graph)))

@@ -1,0 +1,46 @@
+// trend_compare_developers: Who are a project's most influential developers by computed OpenRank, and what share do they hold?
+// For each project, its developers (bots left out) ranked by the computed developer OpenRank
+// they bring to it in the window: each month, a developer's OpenRank (computed by
+// `nichegraph openrank`; OpenDigger publishes none for our data) split over the repositories they
+// worked on that month in proportion to their squared activity score, as the OpenRank graph's
+// developer-to-repository edges split it. `share` is that amount over the sum for all the
+// project's developers. Empty until `nichegraph openrank` has run.
+//
+// Parameters:
+// :param repos => ['pytorch/pytorch', 'tensorflow/tensorflow']
+// :param first => '2022-04'
+// :param last => '2023-03'
+// :param limit => 10
+//
+// Columns:
+//   repo          project name
+//   rank          1 = brings the most computed OpenRank to the project
+//   login         developer login (display casing)
+//   attributed    computed OpenRank the developer brings to the project, summed over the window's months
+//   share         attributed / the sum over all the project's developers in the window
+//   meanOpenrank  the developer's mean computed OpenRank over their active months in the project
+//   activeMonths  months of the window the developer was active in the project
+//   source        computed
+//   window        the window FIRST:LAST
+UNWIND $repos AS name
+MATCH (:Repo {name: name})<-[c:CONTRIBUTED]-(d:Developer)
+WHERE $first <= c.month <= $last AND NOT d.isBot AND d.openrankMonths IS NOT NULL AND c.activity > 0
+WITH name, d, c, [i IN range(0, size(d.openrankMonths) - 1) WHERE d.openrankMonths[i] = c.month] AS at
+WHERE size(at) > 0
+CALL (d, c) {
+  MATCH (d)-[o:CONTRIBUTED]->()
+  WHERE o.month = c.month
+  RETURN sum(o.activity ^ 2) AS total
+}
+WITH name, d, sum(d.openrankComputed[at[0]] * c.activity ^ 2 / total) AS attributed,
+     avg(d.openrankComputed[at[0]]) AS meanOpenrank, count(c) AS activeMonths
+ORDER BY name, attributed DESC, d.key
+WITH name, collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
+     AS developers, sum(attributed) AS total
+UNWIND range(0, size(developers) - 1) AS i
+WITH name, i, developers[i] AS dev, total
+WHERE i < $limit
+RETURN name AS repo, i + 1 AS rank, dev.login AS login, dev.attributed AS attributed,
+       dev.attributed / total AS share, dev.meanOpenrank AS meanOpenrank, dev.activeMonths AS activeMonths,
+       'computed' AS source, $first + ':' + $last AS window
+ORDER BY repo, rank
