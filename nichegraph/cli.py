@@ -48,28 +48,43 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 
 @main.command()
 @click.option("--source", help="Where to load from [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]")
+@click.option(
+    "--landscape",
+    "landscape_dir",
+    envvar="NICHEGRAPH_LANDSCAPE",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of landscape CSVs to load as domain labels [env NICHEGRAPH_LANDSCAPE; default: none]",
+)
 @click.option("--skip-load", is_flag=True, help="Use what the graph already holds")
+@click.option("--skip-analysis", is_flag=True, help="Do not compute niches, relations and OpenRank")
 @click.option("--no-serve", is_flag=True, help="Stop after loading and analysing; do not serve the explorer")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Explorer interface (loopback by default)")
 @click.option("--port", default=5000, show_default=True, help="Explorer port")
 @click.pass_obj
-def run(settings: Settings, source: str | None, skip_load: bool, no_serve: bool, host: str, port: int) -> None:
-    """The main job: start Neo4j if nothing answers, load the default data set, analyse it,
-    and serve the explorer.
+def run(
+    settings: Settings,
+    source: str | None,
+    landscape_dir: Path | None,
+    skip_load: bool,
+    skip_analysis: bool,
+    no_serve: bool,
+    host: str,
+    port: int,
+) -> None:
+    """The main job: start Neo4j if nothing answers, load the default data set, analyse it
+    (niches and relations of the last 12 months, computed OpenRank), and serve the explorer.
 
     With a folder as the source it loads every repository in it; with the live service it
     loads the landscape's seed projects and their neighbourhood."""
-    from nichegraph.loader.cli import run_load
-    from nichegraph.web.cli import serve_app
+    from nichegraph import job
 
     ensure_database(settings)
     if not skip_load:
-        summary = run_load(settings, source or settings.source)
-        click.echo(summary.describe())
-        if not summary.loaded and not summary.unchanged:
-            raise NichegraphError("nothing could be loaded; see the messages above")
+        job.load(settings, source or settings.source, landscape_dir, say=click.echo)
+    if not skip_analysis:
+        job.analyse(settings, say=click.echo)
     if not no_serve:
-        serve_app(settings, host, port, threads=8)
+        job.serve(settings, host, port)
 
 
 def ensure_database(settings: Settings) -> None:

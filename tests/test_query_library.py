@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.queries.library import QueryFileError, load_library, parse_query_file, run_query
 from tests.conftest import TOP300
+from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
+from tests.support.trend_fixtures import ensure_computed
 
 LIBRARY = load_library()
 
@@ -49,8 +52,18 @@ def close(a: float, b: float) -> bool:
 # --- every file ------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def analytics_done(full_settings: Settings, analysed: Analysed) -> None:
+    """Niches and relations of the examples' window, and computed OpenRank, are stored, as
+    the main job leaves them: the library files that read them have something to read."""
+    with Graph(full_settings) as graph:
+        ensure_computed(graph)
+
+
 @pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_each_file_runs_with_its_examples_and_returns_its_columns(full_graph: Graph, name: str) -> None:
+def test_each_file_runs_with_its_examples_and_returns_its_columns(
+    full_graph: Graph, analytics_done: None, name: str
+) -> None:
     query = LIBRARY[name]
     assert query.question.endswith("?"), f"{name}: the first line should be the question it answers"
     rows = run_query(full_graph, name)
