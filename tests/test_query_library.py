@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,56 @@ def test_query_cli_formats(full_settings) -> None:  # type: ignore[no-untyped-de
     assert bad.returncode == 2 and "has no such parameter" in bad.stderr
     unknown = cli("no_such_query")
     assert unknown.returncode == 2 and "no library query named 'no_such_query'" in unknown.stderr
+
+
+def test_developers_bridging_niches_equal_the_files(full_graph: Graph, analytics_done: None) -> None:
+    query = LIBRARY["developers_bridging_niches"]
+    a, b = query.examples["a"], query.examples["b"]
+    first, last = a.split("/")[0].split(":")
+    members = {niche: [row["repo"] for row in run_query(full_graph, "niche_members", niche=niche)] for niche in (a, b)}
+    bots = {row["key"] for row in full_graph.read("MATCH (d:Developer {isBot: true}) RETURN d.key AS key")}
+
+    def side(niche: str) -> dict[str, float]:
+        totals: dict[str, float] = defaultdict(float)
+        for repo in members[niche]:
+            for key, months in activity_by_developer(repo, first, last).items():
+                if key not in bots:
+                    totals[key] += sum(months.values())
+        return totals
+
+    side_a, side_b = side(a), side(b)
+    expected = sorted(
+        ((key, side_a[key], side_b[key]) for key in side_a.keys() & side_b.keys()),
+        key=lambda item: (-min(item[1], item[2]), item[0]),
+    )
+    rows = run_query(full_graph, "developers_bridging_niches", limit=10_000)
+    assert len(rows) == len(expected) > 0
+    for row, (key, activity_a, activity_b) in zip(rows[:20], expected[:20], strict=True):
+        assert row["login"].lower() == key
+        assert close(row["activityA"], activity_a) and close(row["activityB"], activity_b)
+
+
+def test_collaboration_path_is_a_shortest_chain_of_the_window(full_graph: Graph, analytics_done: None) -> None:
+    window = LIBRARY["collaboration_path"].examples["window"]
+    links = run_query(full_graph, "collaboration_links", window=window)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        neighbours[link["source"]].add(link["target"])
+        neighbours[link["target"]].add(link["source"])
+    [row] = run_query(full_graph, "collaboration_path")
+    repos = row["repos"]
+    assert repos[0] == "pytorch/pytorch" and repos[-1] == "kubernetes/kubernetes"
+    assert all(b in neighbours[a] for a, b in pairwise(repos))
+    # breadth-first search over the same links finds no shorter chain
+    assert row["hops"] == len(repos) - 1 == bfs_hops(neighbours, "pytorch/pytorch", "kubernetes/kubernetes")
+
+
+def bfs_hops(neighbours: dict[str, set[str]], start: str, goal: str) -> int:
+    seen, frontier, hops = {start}, {start}, 0
+    while frontier:
+        if goal in frontier:
+            return hops
+        frontier = {n for current in frontier for n in neighbours[current]} - seen
+        seen |= frontier
+        hops += 1
+    raise AssertionError(f"{goal} is not reachable from {start}")
