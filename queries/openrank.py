@@ -120,6 +120,9 @@ class MonthResult:
     active_developers: int
     active_repos: int
     dropped_automation: int
+    # per developer_index: the developer's activity (sum of squared scores) that month, 0 when
+    # carried inactive; stored so that a developer's OpenRank can be split over its repositories
+    developer_activity: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def solve_month(
@@ -183,7 +186,11 @@ def solve_month(
     bonus = v_bg / n if n else 0.0
     dev_index, dev_value = _with_inactive(active_dev, v_dev + bonus, previous_developers, params)
     repo_index, repo_value = _with_inactive(active_repo, v_repo + bonus, previous_repos, params)
-    return MonthResult(edges.month, dev_index, dev_value, repo_index, repo_value, iterations, n_dev, n_repo, dropped)
+    dev_activity = np.zeros(dev_index.size)
+    dev_activity[np.searchsorted(dev_index, active_dev)] = dev_total
+    return MonthResult(
+        edges.month, dev_index, dev_value, repo_index, repo_value, iterations, n_dev, n_repo, dropped, dev_activity
+    )
 
 
 def _tail(edges: MonthEdges, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -438,17 +445,20 @@ MERGE (r)-[:HAS_MONTH]->(m)
 SET m.openrankComputed = row.value
 """
 
-# Developers keep parallel arrays (openrankMonths sorted, openrankComputed): months outside
-# the window are kept, the window's are replaced (docs/openrank.md, "Storage").
+# Developers keep parallel arrays (openrankMonths sorted, openrankComputed, openrankActivity:
+# the month's summed squared scores over all repositories): months outside the window are
+# kept, the window's are replaced (docs/openrank.md, "Storage").
 WRITE_DEVELOPERS = """
 UNWIND $rows AS row
 MATCH (d:Developer {key: row.key})
-WITH d, row, coalesce(d.openrankMonths, []) AS months, coalesce(d.openrankComputed, []) AS values
-WITH d, row, months, values,
+WITH d, row, coalesce(d.openrankMonths, []) AS months, coalesce(d.openrankComputed, []) AS values,
+     coalesce(d.openrankActivity, []) AS activity
+WITH d, row, months, values, activity,
      [i IN range(0, size(months) - 1) WHERE months[i] < $first] AS before,
      [i IN range(0, size(months) - 1) WHERE months[i] > $last] AS after
 SET d.openrankMonths = [i IN before | months[i]] + row.months + [i IN after | months[i]],
     d.openrankComputed = [i IN before | values[i]] + row.values + [i IN after | values[i]],
+    d.openrankActivity = [i IN before | activity[i]] + row.activity + [i IN after | activity[i]],
     d.openrankRun = $run
 """
 
@@ -456,7 +466,8 @@ SET d.openrankMonths = [i IN before | months[i]] + row.months + [i IN after | mo
 REPLACE_DEVELOPERS = """
 UNWIND $rows AS row
 MATCH (d:Developer {key: row.key})
-SET d.openrankMonths = row.months, d.openrankComputed = row.values, d.openrankRun = $run
+SET d.openrankMonths = row.months, d.openrankComputed = row.values, d.openrankActivity = row.activity,
+    d.openrankRun = $run
 """
 
 # Developers that had values in the window but got none in this run lose those months.
@@ -467,7 +478,8 @@ WHERE d.openrankMonths IS NOT NULL AND coalesce(d.openrankRun, '') <> $run
 CALL (d) {
   WITH d, [i IN range(0, size(d.openrankMonths) - 1) WHERE NOT $first <= d.openrankMonths[i] <= $last] AS keep
   SET d.openrankMonths = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankMonths[i]] END,
-      d.openrankComputed = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankComputed[i]] END
+      d.openrankComputed = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankComputed[i]] END,
+      d.openrankActivity = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankActivity[i]] END
 } IN TRANSACTIONS OF 20000 ROWS
 """
 
@@ -487,15 +499,17 @@ def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
     index = np.concatenate([m.developer_index for m in run.months])
     month = np.concatenate([np.full(m.developer_index.size, i) for i, m in enumerate(run.months)])
     value = np.concatenate([m.developer_value for m in run.months])
+    activity = np.concatenate([m.developer_activity for m in run.months])
     order = np.argsort(index, kind="stable")  # stable: months stay in calendar order
-    index, month, value = index[order], month[order], value[order]
+    index, month, value, activity = index[order], month[order], value[order], activity[order]
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
     ends = np.r_[starts[1:], index.size]
     names = run.developers.names
     month_names = np.asarray([m.month for m in run.months], dtype=object)[month].tolist()
     values = value.tolist()
+    activities = activity.tolist()
     return [
-        {"key": names[i], "months": month_names[a:b], "values": values[a:b]}
+        {"key": names[i], "months": month_names[a:b], "values": values[a:b], "activity": activities[a:b]}
         for i, a, b in zip(index[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
     ]
 

@@ -3,8 +3,9 @@
 // they bring to it in the window: each month, a developer's OpenRank (computed by
 // `nichegraph openrank`; OpenDigger publishes none for our data) split over the repositories they
 // worked on that month in proportion to their squared activity score, as the OpenRank graph's
-// developer-to-repository edges split it. `share` is that amount over the sum for all the
-// project's developers. Empty until `nichegraph openrank` has run.
+// developer-to-repository edges split it (the month's total is stored as openrankActivity).
+// `share` is that amount over the sum for all the project's developers. Empty until
+// `nichegraph openrank` has run.
 //
 // Parameters:
 // :param repos => ['pytorch/pytorch', 'tensorflow/tensorflow']
@@ -26,21 +27,21 @@ UNWIND $repos AS name
 MATCH (:Repo {name: name})<-[c:CONTRIBUTED]-(d:Developer)
 WHERE $first <= c.month <= $last AND NOT d.isBot AND d.openrankMonths IS NOT NULL AND c.activity > 0
 WITH name, d, c, [i IN range(0, size(d.openrankMonths) - 1) WHERE d.openrankMonths[i] = c.month] AS at
-WHERE size(at) > 0
-CALL (d, c) {
-  MATCH (d)-[o:CONTRIBUTED]->()
-  WHERE o.month = c.month
-  RETURN sum(o.activity ^ 2) AS total
-}
-WITH name, d, sum(d.openrankComputed[at[0]] * c.activity ^ 2 / total) AS attributed,
-     avg(d.openrankComputed[at[0]]) AS meanOpenrank, count(c) AS activeMonths
+// openrankActivity: the developer's summed squared scores that month over all repositories,
+// stored by `nichegraph openrank` beside the value it splits
+WITH name, d, c, at[0] AS i WHERE i IS NOT NULL AND d.openrankActivity[i] > 0
+WITH name, d, sum(d.openrankComputed[i] * c.activity ^ 2 / d.openrankActivity[i]) AS attributed,
+     avg(d.openrankComputed[i]) AS meanOpenrank, count(c) AS activeMonths
 ORDER BY name, attributed DESC, d.key
 WITH name, collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
      AS developers, sum(attributed) AS total
-UNWIND range(0, size(developers) - 1) AS i
-WITH name, i, developers[i] AS dev, total
-WHERE i < $limit
-RETURN name AS repo, i + 1 AS rank, dev.login AS login, dev.attributed AS attributed,
+// number the top rows inside one list; then drop the list, or the sort below would hold a
+// copy of it for every row
+UNWIND [i IN range(0, size(developers[..$limit]) - 1) |
+        {rank: i + 1, login: developers[i].login, attributed: developers[i].attributed,
+         meanOpenrank: developers[i].meanOpenrank, activeMonths: developers[i].activeMonths}] AS dev
+WITH name, dev, total
+RETURN name AS repo, dev.rank AS rank, dev.login AS login, dev.attributed AS attributed,
        dev.attributed / total AS share, dev.meanOpenrank AS meanOpenrank, dev.activeMonths AS activeMonths,
        'computed' AS source, $first + ':' + $last AS window
 ORDER BY repo, rank

@@ -23,6 +23,7 @@ from nichegraph.queries.library import run_query
 from nichegraph.queries.openrank import data_window
 
 PUBLISHED, COMPUTED = "published", "computed"
+MAX_COMPARE_DEVELOPERS = 500
 PERIODS = ("year", "quarter")
 
 
@@ -389,8 +390,9 @@ def compare(graph: Graph, names: Sequence[str], window: Window, developers: int 
         raise BadParameter(
             "compare: give at least two different projects, e.g. compare pytorch/pytorch tensorflow/tensorflow"
         )
-    if developers < 1:
-        raise BadParameter(f"--developers: {developers} must be at least 1")
+    if not 1 <= developers <= MAX_COMPARE_DEVELOPERS:
+        # the ranking keeps every row of a large project in one transaction's memory
+        raise BadParameter(f"--developers: {developers} must be between 1 and {MAX_COMPARE_DEVELOPERS}")
     base = {"repos": repos, "first": window.first, "last": window.last}
     summary = {row["repo"]: row for row in run_query(graph, "trend_compare", **base)}
     growth_by = _compare_growth(graph, repos, window)

@@ -101,3 +101,20 @@ def test_openrank_month_lists_the_leaders(full_graph: Graph, computed: dict) -> 
         "top"
     ]
     assert repo_values[0] == top
+
+
+def test_developer_activity_totals_match_their_contributions(full_graph: Graph, computed: dict) -> None:
+    """openrankActivity (what trend_compare_developers splits a developer's OpenRank by) is the
+    month's summed squared scores over all the developer's repositories."""
+    rows = full_graph.read(
+        """
+        MATCH (d:Developer) WHERE d.key IN ['ezyang', 'alband', 'kshitij12345', 'adamjstewart']
+          AND d.openrankActivity IS NOT NULL
+        UNWIND range(0, size(d.openrankMonths) - 1) AS i
+        WITH d, d.openrankMonths[i] AS month, d.openrankActivity[i] AS stored
+        OPTIONAL MATCH (d)-[c:CONTRIBUTED {month: month}]->()
+        RETURN d.key AS key, month, stored, sum(c.activity ^ 2) AS expected
+        """
+    )
+    assert len(rows) > 100
+    assert all(abs(row["stored"] - row["expected"]) <= 1e-6 * max(1.0, row["expected"]) for row in rows)

@@ -9,7 +9,7 @@ from flask import Blueprint, g, request
 
 from nichegraph.errors import BadParameter
 from nichegraph.queries import trends as analytics
-from nichegraph.web.context import page
+from nichegraph.web.context import cached, page
 
 blueprint = Blueprint("compare", __name__)
 
@@ -24,7 +24,10 @@ def compare() -> dict[str, Any]:
         raise BadParameter(f"repos: compare at most {MAX_PROJECTS} projects at a time")
     if len(set(names)) < 2:
         return {"window": str(window), "repos": names, "projects": [], "shared": [], "curves": None}
-    table = analytics.compare(g.page.graph, names, window)
-    selection = analytics.Selection(repos=tuple(project["repo"] for project in table["projects"]))
-    curves = analytics.curves(g.page.graph, selection, window)
-    return {**table, "repos": names, "curves": curves}
+
+    def build() -> dict[str, Any]:
+        table = analytics.compare(g.page.graph, names, window)
+        selection = analytics.Selection(repos=tuple(project["repo"] for project in table["projects"]))
+        return {**table, "repos": names, "curves": analytics.curves(g.page.graph, selection, window)}
+
+    return cached(("compare", g.page.graph.uri, tuple(names), str(window)), build)
