@@ -107,4 +107,4 @@ def test_two_hundred_nodes_stay_responsive(explorer: str, analysed: Analysed) ->
         )
         page.mouse.move(target["x"], target["y"])
         page.wait_for_selector(f"#graph-details p:has-text('{target['id']}')", timeout=5_000)
-        screenshot(page, "explorer-6-graph-depth3")
+        screenshot(page, "explorer-6-graph-200-projects")
