@@ -42,8 +42,9 @@ CALL (r) {
 CALL (r) {
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
   WHERE $first <= c.month <= $last
-  RETURN count(DISTINCT CASE WHEN NOT d.isBot THEN d END) AS contributors,
-         count(DISTINCT CASE WHEN d.isBot THEN d END) AS bots
+  // one flag read per developer rather than per monthly edge
+  WITH DISTINCT d
+  RETURN count(CASE WHEN NOT d.isBot THEN d END) AS contributors, count(CASE WHEN d.isBot THEN d END) AS bots
 }
 RETURN r.name AS repo, published / length AS meanOpenrank,
        CASE WHEN computedMonths > 0 THEN computed / length END AS meanOpenrankComputed,

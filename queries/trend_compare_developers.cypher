@@ -25,13 +25,24 @@
 //   window        the window FIRST:LAST
 UNWIND $repos AS name
 MATCH (:Repo {name: name})<-[c:CONTRIBUTED]-(d:Developer)
-WHERE $first <= c.month <= $last AND NOT d.isBot AND d.openrankMonths IS NOT NULL AND c.activity > 0
-WITH name, d, c, [i IN range(0, size(d.openrankMonths) - 1) WHERE d.openrankMonths[i] = c.month] AS at
-// openrankActivity: the developer's summed squared scores that month over all repositories,
-// stored by `nichegraph openrank` beside the value it splits
-WITH name, d, c, at[0] AS i WHERE i IS NOT NULL AND d.openrankActivity[i] > 0
-WITH name, d, sum(d.openrankComputed[i] * c.activity ^ 2 / d.openrankActivity[i]) AS attributed,
-     avg(d.openrankComputed[i]) AS meanOpenrank, count(c) AS activeMonths
+WHERE $first <= c.month <= $last AND c.activity > 0
+// group by developer first: flags and the OpenRank arrays are then read once per developer,
+// not once per monthly edge
+WITH name, d, collect({month: c.month, activity: c.activity}) AS contributions
+WHERE NOT d.isBot
+WITH name, d, contributions, d.openrankMonths AS months, d.openrankComputed AS computed, d.openrankActivity AS totals
+WHERE months IS NOT NULL
+// the window's months of the developer's arrays; openrankActivity is the developer's summed
+// squared scores that month over all repositories, stored by `nichegraph openrank` beside the
+// value it splits
+WITH name, d, contributions,
+     [i IN range(0, size(months) - 1) WHERE $first <= months[i] <= $last AND totals[i] > 0
+      | {month: months[i], openrank: computed[i], activity: totals[i]}] AS values
+UNWIND contributions AS c
+WITH name, d, c, [v IN values WHERE v.month = c.month][0] AS v
+WHERE v IS NOT NULL
+WITH name, d, sum(v.openrank * c.activity ^ 2 / v.activity) AS attributed, avg(v.openrank) AS meanOpenrank,
+     count(c) AS activeMonths
 ORDER BY name, attributed DESC, d.key
 WITH name, collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
      AS developers, sum(attributed) AS total
