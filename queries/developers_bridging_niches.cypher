@@ -20,8 +20,10 @@ WHERE na.window = nb.window AND na <> nb
 WITH na, nb, split(na.window, ':') AS window
 MATCH (ra:Repo)-[:IN_NICHE]->(na)
 MATCH (ra)<-[ca:CONTRIBUTED]-(d:Developer)
-WHERE window[0] <= ca.month <= window[1] AND NOT d.isBot
+WHERE window[0] <= ca.month <= window[1]
 WITH nb, window, d, sum(ca.activity) AS activityA, collect(DISTINCT ra.name) AS reposA
+// the bot flag read once per developer, not once per monthly edge
+WHERE NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(rb:Repo)-[:IN_NICHE]->(nb)
 WHERE window[0] <= cb.month <= window[1]
 WITH d, activityA, reposA, sum(cb.activity) AS activityB, collect(DISTINCT rb.name) AS reposB

@@ -43,8 +43,10 @@ CALL (r) {
 }
 CALL (r) {
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
-  WHERE $first <= c.month <= $last AND NOT d.isBot
+  WHERE $first <= c.month <= $last
   WITH d, sum(c.activity) AS activity, count(c) AS activeMonths
+  // the bot flag read once per developer, not once per monthly edge
+  WHERE NOT d.isBot
   ORDER BY activity DESC, d.login
   WITH collect(CASE WHEN d IS NOT NULL THEN {login: d.login, activity: activity, activeMonths: activeMonths} END)
        AS ranked, sum(activity) AS total

@@ -18,8 +18,10 @@
 //   lastMonth     last active month in the window
 //   isBot         whether the account is flagged as automation
 MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer)
-WHERE $first <= c.month <= $last AND ($includeBots OR NOT d.isBot)
+WHERE $first <= c.month <= $last
 WITH d, sum(c.activity) AS activity, count(c) AS activeMonths, min(c.month) AS firstMonth, max(c.month) AS lastMonth
+// the bot flag read once per developer, not once per monthly edge
+WHERE $includeBots OR NOT d.isBot
 WITH collect({d: d, activity: activity, activeMonths: activeMonths, firstMonth: firstMonth, lastMonth: lastMonth})
      AS rows, sum(activity) AS total
 UNWIND rows AS row

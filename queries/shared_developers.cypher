@@ -19,8 +19,10 @@
 //   monthsB    active months in b in the window
 //   isBot      whether the account is flagged as automation
 MATCH (:Repo {name: $a})<-[ca:CONTRIBUTED]-(d:Developer)
-WHERE $first <= ca.month <= $last AND ($includeBots OR NOT d.isBot)
+WHERE $first <= ca.month <= $last
 WITH d, sum(ca.activity) AS activityA, count(ca) AS monthsA
+// the bot flag read once per developer, not once per monthly edge
+WHERE $includeBots OR NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: $b})
 WHERE $first <= cb.month <= $last
 WITH d, activityA, monthsA, sum(cb.activity) AS activityB, count(cb) AS monthsB

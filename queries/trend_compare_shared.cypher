@@ -19,8 +19,10 @@ UNWIND $repos AS a
 UNWIND $repos AS b
 WITH a, b WHERE a < b
 MATCH (:Repo {name: a})<-[ca:CONTRIBUTED]-(d:Developer)
-WHERE $first <= ca.month <= $last AND NOT d.isBot
+WHERE $first <= ca.month <= $last
 WITH a, b, d, sum(ca.activity) AS activityA
+// the bot flag read once per developer, not once per monthly edge
+WHERE NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: b})
 WHERE $first <= cb.month <= $last
 WITH a, b, d, activityA, sum(cb.activity) AS activityB,
