@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -394,14 +395,21 @@ def compare(graph: Graph, names: Sequence[str], window: Window, developers: int 
         # the ranking keeps every row of a large project in one transaction's memory
         raise BadParameter(f"--developers: {developers} must be between 1 and {MAX_COMPARE_DEVELOPERS}")
     base = {"repos": repos, "first": window.first, "last": window.last}
-    summary = {row["repo"]: row for row in run_query(graph, "trend_compare", **base)}
-    growth_by = _compare_growth(graph, repos, window)
+    # four independent reads at once: on a busy server a comparison then waits for its
+    # slowest query rather than for the sum of them
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="compare") as pool:
+        summary_rows = pool.submit(run_query, graph, "trend_compare", **base)
+        growth = pool.submit(_compare_growth, graph, repos, window)
+        top_rows = pool.submit(run_query, graph, "trend_compare_developers", **base, limit=developers)
+        shared_rows = pool.submit(run_query, graph, "trend_compare_shared", **base, limit=developers)
+    summary = {row["repo"]: row for row in summary_rows.result()}
+    growth_by = growth.result()
     tops: dict[str, list[dict[str, Any]]] = {repo: [] for repo in repos}
-    for row in run_query(graph, "trend_compare_developers", **base, limit=developers):
+    for row in top_rows.result():
         tops[row["repo"]].append(
             {k: row[k] for k in ("rank", "login", "attributed", "share", "meanOpenrank", "activeMonths")}
         )
-    shared = run_query(graph, "trend_compare_shared", **base, limit=developers)
+    shared = shared_rows.result()
     projects = [summary[repo] | {"growth": growth_by.get(repo), "topDevelopers": tops[repo]} for repo in repos]
     computed_missing = all(row["meanOpenrankComputed"] is None for row in projects)
     return result(

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.web.app import create_app
+from nichegraph.queries.library import load_library
+from nichegraph.web.app import create_app, plan_queries
 from tests.conftest import TOP300
 from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
 from tests.support.tcp_proxy import SwitchableProxy
@@ -317,3 +318,23 @@ def test_neo4j_down_gives_503_and_recovers(proxied_app: tuple[Flask, SwitchableP
         assert time.monotonic() < deadline, "the explorer did not recover"
         time.sleep(0.5)
     assert client.get("/healthz").status_code == 200
+
+
+def test_start_up_planning_is_reported_by_healthz(full_settings: Settings) -> None:
+    app = create_app(full_settings)
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["queryPlans"] == "not requested"
+    assert plan_queries(app).startswith(f"{len(load_library())} library queries planned in ")
+    assert client.get("/healthz").get_json() == {"ok": True, "neo4j": full_settings.neo4j_uri, "queryPlans": "ready"}
+
+
+def test_start_up_planning_without_neo4j_says_why(proxied_app: tuple[Flask, SwitchableProxy]) -> None:
+    app, proxy = proxied_app
+    proxy.stop()
+    try:
+        message = plan_queries(app)
+        health = app.test_client().get("/healthz")
+    finally:
+        proxy.start()
+    assert message.startswith("query plans not prepared: ") and "Neo4j" in message
+    assert health.status_code == 503 and health.get_json()["queryPlans"].startswith("failed: ")

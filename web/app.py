@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
+from neo4j.exceptions import Neo4jError
 from werkzeug.exceptions import HTTPException
 
 from nichegraph import __version__
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
+from nichegraph.queries.library import plan_library
 from nichegraph.web import assets, charts
 from nichegraph.web.context import PageContext, wants_json
 from nichegraph.web.views import compare, developer, exports, graph, home, niche, repo, trends
@@ -51,6 +54,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.config.update(SETTINGS=settings or Settings.from_env(), **config)
     # a page should say "Neo4j is down" within seconds, not retry for half a minute
     app.extensions["nichegraph_graph"] = Graph(app.config["SETTINGS"], connection_timeout=3.0, retry_time=2.0)
+    # `nichegraph serve` plans the library queries in the background (plan_queries)
+    app.extensions["nichegraph_plans"] = "not requested"
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -81,9 +86,28 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
         answering = app.extensions["nichegraph_graph"].ping()
-        return jsonify({"ok": answering, "neo4j": app.config["SETTINGS"].neo4j_uri}), (200 if answering else 503)
+        body = {
+            "ok": answering,
+            "neo4j": app.config["SETTINGS"].neo4j_uri,
+            "queryPlans": app.extensions["nichegraph_plans"],
+        }
+        return jsonify(body), (200 if answering else 503)
 
     return app
+
+
+def plan_queries(app: Flask) -> str:
+    """Have Neo4j plan every library query, so the first views after a Neo4j restart skip
+    planning; /healthz reports the state ("planning", then "ready" or why it failed)."""
+    app.extensions["nichegraph_plans"] = "planning"
+    started = time.monotonic()
+    try:
+        planned = plan_library(app.extensions["nichegraph_graph"])
+    except (NichegraphError, Neo4jError) as error:
+        app.extensions["nichegraph_plans"] = f"failed: {error}"
+        return f"query plans not prepared: {error}"
+    app.extensions["nichegraph_plans"] = "ready"
+    return f"{planned} library queries planned in {time.monotonic() - started:.1f}s"
 
 
 def error_response(status: int, title: str, message: str):  # type: ignore[no-untyped-def]

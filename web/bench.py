@@ -110,17 +110,21 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        # the steady state is measured: wait until the explorer has had its queries planned
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+            health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            plans = health.json().get("queryPlans", "")
+            if health.status_code == 200 and (plans == "ready" or plans.startswith("failed")):
                 return process
         except httpx.HTTPError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
         if process.poll() is not None:
             raise NichegraphError(f"the explorer did not start: {process.stderr.read().decode()[-800:]}")  # type: ignore[union-attr]
     process.kill()
-    raise NichegraphError("the explorer did not answer within 60 s")
+    raise NichegraphError("the explorer was not ready within 120 s")
 
 
 def run_load(base: str, mix: list[Endpoint], clients: int, requests: int, seed: int) -> dict[str, Any]:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import click
-from neo4j.exceptions import Neo4jError
+from flask import Flask
 from waitress import serve as waitress_serve
 
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.errors import NichegraphError
-from nichegraph.queries.library import plan_library
-from nichegraph.web.app import create_app
+from nichegraph.web.app import create_app, plan_queries
 
 
 def serve_app(settings: Settings, host: str, port: int, threads: int) -> None:
@@ -22,20 +19,13 @@ def serve_app(settings: Settings, host: str, port: int, threads: int) -> None:
     app = create_app(settings)
     click.echo(f"nichegraph explorer: http://{'localhost' if host in {'127.0.0.1', 'localhost'} else host}:{port}/")
     click.echo(f"  (Neo4j at {settings.neo4j_uri}; Ctrl-C stops)")
-    threading.Thread(target=plan_queries, args=(settings,), name="plan-queries", daemon=True).start()
+    # pages work while the plans are prepared, only slower
+    threading.Thread(target=report_planning, args=(app,), name="plan-queries", daemon=True).start()
     waitress_serve(app, host=host, port=port, threads=threads, ident="nichegraph", _quiet=True)
 
 
-def plan_queries(settings: Settings) -> None:
-    """Warm Neo4j's plan cache while the first visitors arrive; pages work meanwhile, only slower."""
-    started = time.monotonic()
-    try:
-        with Graph(settings) as graph:
-            planned = plan_library(graph)
-    except (NichegraphError, Neo4jError) as error:
-        click.echo(f"  (query plans not prepared: {error})", err=True)
-        return
-    click.echo(f"  ({planned} library queries planned in {time.monotonic() - started:.1f}s)")
+def report_planning(app: Flask) -> None:
+    click.echo(f"  ({plan_queries(app)})")
 
 
 @click.command()
