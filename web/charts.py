@@ -106,7 +106,9 @@ def line_chart(
     for i, period in enumerate(periods):
         if period.endswith("-01") or len(periods) <= 12 or (not period[5:].isdigit() and i % 4 == 0):
             label = period[:4] if period.endswith("-01") and len(periods) > 12 else period
-            parts.append(f'<text class="axis" x="{x(i):.1f}" y="{height - 8}" text-anchor="middle">{label}</text>')
+            # the last label sits on the right edge: centred, half of it would be cut off
+            anchor = "end" if i == len(periods) - 1 and len(periods) > 1 else "middle"
+            parts.append(f'<text class="axis" x="{x(i):.1f}" y="{height - 8}" text-anchor="{anchor}">{label}</text>')
     for index, one in enumerate(series):
         segments: list[list[str]] = [[]]
         for i, period in enumerate(periods):
