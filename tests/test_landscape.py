@@ -4,9 +4,6 @@ that are not in the graph."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ import pytest
 from nichegraph.db import Graph
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from tests.conftest import LANDSCAPE, load_folder
+from tests.support.cli import nichegraph
 
 LLM = LANDSCAPE / "llm_landscape_2025-09.csv"
 PYTORCH = LANDSCAPE / "pytorch_landscape_2025.csv"
@@ -89,13 +87,7 @@ def test_bad_rows_are_named_and_skipped(scratch: Graph, tmp_path: Path) -> None:
         "https://github.com/vllm-project/vllm,Serving,AI Infra\n"
         "pytorch/pytorch,Training,AI Infra\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "nichegraph", "load", "landscape", str(bad)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NEO4J_URI=scratch.uri),
-        timeout=120,
-    )
+    result = nichegraph(scratch.uri, "load", "landscape", str(bad), timeout=120)
     assert result.returncode == 1
     assert "mine.csv row 3: 'not a repo' is neither owner/repo nor a github.com URL" in result.stderr
     assert "mine.csv row 5: pytorch/pytorch is listed twice" in result.stderr
@@ -111,11 +103,5 @@ def test_unreadable_files(scratch: Graph, tmp_path: Path, content: str | None, m
     path = tmp_path / "x.csv"
     if content is not None:
         path.write_text(content)
-    result = subprocess.run(
-        [sys.executable, "-m", "nichegraph", "load", "landscape", str(path)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NEO4J_URI=scratch.uri),
-        timeout=120,
-    )
+    result = nichegraph(scratch.uri, "load", "landscape", str(path), timeout=120)
     assert result.returncode == 2 and message in result.stderr

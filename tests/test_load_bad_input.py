@@ -4,10 +4,7 @@ are loaded, nothing of the broken one reaches the graph, and the exit status is 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from nichegraph.loader import writes
 from nichegraph.loader.pipeline import LoadOptions, load_repos
 from nichegraph.loader.sources import FolderSource
 from tests.conftest import TOP300, quiet_progress
+from tests.support.cli import nichegraph
 
 GOOD = ["JacksonKearl/testissues", "freddier/hyperblog", "helium/denylist"]
 VICTIM = "element-fi/elf-council-frontend"
@@ -154,17 +152,10 @@ def test_a_failure_inside_the_transaction_rolls_the_repository_back(
     assert scratch.read("MATCH (d:Developer) WHERE NOT (d)-->() RETURN count(d) AS n")[0]["n"] == 0
 
 
-def run_cli(*args: str, env_uri: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEO4J_URI=env_uri)
-    return subprocess.run(
-        [sys.executable, "-m", "nichegraph", *args], capture_output=True, text=True, env=env, timeout=600
-    )
-
-
 def test_cli_exits_non_zero_with_a_summary(scratch: Graph, tmp_path: Path) -> None:
     stem, edit, message = CASES["negative score"]
     root = make_source(tmp_path, stem, edit)
-    result = run_cli("load", "opendigger", str(root), env_uri=scratch.uri)
+    result = nichegraph(scratch.uri, "load", "opendigger", str(root))
     assert result.returncode == 1
     assert f"FAILED {VICTIM}" in result.stderr and message in result.stderr
     assert "3 repos written, 0 unchanged, 1 failed (of 4)" in result.stderr
@@ -181,14 +172,14 @@ def test_cli_exits_non_zero_with_a_summary(scratch: Graph, tmp_path: Path) -> No
     ],
 )
 def test_bad_parameters_are_named(scratch: Graph, args: list[str], message: str) -> None:
-    result = run_cli("load", "opendigger", str(TOP300), *args, env_uri=scratch.uri)
+    result = nichegraph(scratch.uri, "load", "opendigger", str(TOP300), *args)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
 
 
 def test_a_source_that_is_neither_folder_nor_url(scratch: Graph, tmp_path: Path) -> None:
-    result = run_cli("load", "opendigger", str(tmp_path / "missing"), env_uri=scratch.uri)
+    result = nichegraph(scratch.uri, "load", "opendigger", str(tmp_path / "missing"))
     assert result.returncode == 2 and "is not a folder or an http(s):// URL" in result.stderr
     (tmp_path / "empty").mkdir()
-    result = run_cli("load", "opendigger", str(tmp_path / "empty"), env_uri=scratch.uri)
+    result = nichegraph(scratch.uri, "load", "opendigger", str(tmp_path / "empty"))
     assert result.returncode == 2 and "holds no github/{owner}/{repo}/{metric}.json files" in result.stderr

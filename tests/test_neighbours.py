@@ -12,6 +12,7 @@ from pathlib import Path
 from nichegraph.db import Graph
 from nichegraph.loader.neighbours import parse_network
 from tests.conftest import TOP300
+from tests.support.cli import nichegraph
 from tests.support.faulty_server import serve_folder
 
 SEED = "helium/denylist"
@@ -72,13 +73,7 @@ def test_http_source_without_repos_starts_from_the_seeds(scratch: Graph, tmp_pat
     root = tmp_path / "site"
     shutil.copytree(TOP300 / "github" / "pytorch" / "pytorch", root / "github" / "pytorch" / "pytorch")
     with serve_folder(root) as (url, _plan):
-        result = subprocess.run(
-            [sys.executable, "-m", "nichegraph", "load", "opendigger", url],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=dict(os.environ, NEO4J_URI=scratch.uri),
-        )
+        result = nichegraph(scratch.uri, "load", "opendigger", url)
     assert result.returncode == 1
     assert "starting from the 8 landscape seeds" in result.stderr
     assert "pytorch/pytorch: no repo_network.json at the source" in result.stderr

@@ -15,7 +15,8 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window
 from nichegraph.queries import openrank as om
-from tests.support.trend_fixtures import create_graph, months, nichegraph
+from tests.support.cli import nichegraph
+from tests.support.trend_fixtures import create_graph, months
 
 # exact fixed points: the tests compare with the algebra, not with where 0.01 stops
 EXACT = om.OpenRankParams(tolerance=1e-12, max_iterations=1000)

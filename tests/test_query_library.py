@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import subprocess
-import sys
 from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +19,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.queries.library import QueryFileError, load_library, parse_query_file, plan_library, run_query
 from tests.conftest import TOP300
+from tests.support.cli import nichegraph
 from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
 from tests.support.trend_fixtures import ensure_computed
 
@@ -208,12 +207,8 @@ def test_search_finds_repos_by_any_part_and_developers_by_prefix(full_graph: Gra
 
 
 def test_query_cli_formats(full_settings) -> None:  # type: ignore[no-untyped-def]
-    env = dict(os.environ, NEO4J_URI=full_settings.neo4j_uri)
-
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "nichegraph", "query", *args], capture_output=True, text=True, env=env, timeout=120
-        )
+        return nichegraph(full_settings.neo4j_uri, "query", *args, timeout=120)
 
     listing = cli("--list")
     assert listing.returncode == 0

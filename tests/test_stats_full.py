@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from tests.conftest import TOP300
+from tests.support.cli import nichegraph
 
 
 def stats_json(settings: Settings) -> dict:  # type: ignore[type-arg]
-    result = subprocess.run(
-        [sys.executable, "-m", "nichegraph", "stats", "--json"],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NEO4J_URI=settings.neo4j_uri),
-        timeout=120,
-        check=True,
-    )
+    result = nichegraph(settings.neo4j_uri, "stats", "--json", timeout=120)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 

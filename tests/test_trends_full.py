@@ -14,11 +14,11 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.months import Window
 from nichegraph.queries import trends as tm
+from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import (
     all_details,
     ensure_computed,
     mean_over,
-    nichegraph,
     series,
     window_months,
 )

@@ -9,7 +9,8 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window
 from nichegraph.queries import trends as tm
-from tests.support.trend_fixtures import create_graph, months, nichegraph
+from tests.support.cli import nichegraph
+from tests.support.trend_fixtures import create_graph, months
 
 YEAR = months(1, 12)  # 2020-01 .. 2020-12
 

@@ -5,9 +5,6 @@ OpenRank of the full snapshot (computed once per test session)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -96,19 +93,6 @@ def window_months(first: str, last: str) -> list[str]:
 def mean_over(values: dict[str, float], window: list[str]) -> float:
     """Mean monthly value over the window, a month without a value counting as 0."""
     return sum(values.get(month, 0.0) for month in window) / len(window)
-
-
-# --- running the CLI -----------------------------------------------------------------------
-
-
-def nichegraph(uri: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nichegraph", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NEO4J_URI=uri),
-        timeout=timeout,
-    )
 
 
 def project_root() -> Path:
