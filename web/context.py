@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, g, jsonify, render_template, request
 
@@ -16,6 +16,8 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window, parse_window
 from nichegraph.queries.library import run_query
+
+N = TypeVar("N", int, float)
 
 # Whole-window results (the landscape, the window's graph, the data range) change only when
 # someone loads or analyses data; pages read them at most once a minute per window.
@@ -107,26 +109,22 @@ def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Call
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise BadParameter(f"{name}: {raw!r} is not a whole number") from error
-    if not low <= value <= high:
-        raise BadParameter(f"{name}: {value} is out of range ({low}..{high})")
-    return value
+    return _number_arg(name, default, low, high, int, "a whole number")
 
 
 def float_arg(name: str, default: float, low: float, high: float) -> float:
+    return _number_arg(name, default, low, high, float, "a number")
+
+
+def _number_arg(name: str, default: N, low: N, high: N, parse: Callable[[str], N], kind: str) -> N:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = float(raw)
+        value = parse(raw)
     except ValueError as error:
-        raise BadParameter(f"{name}: {raw!r} is not a number") from error
-    if not low <= value <= high or value != value:
+        raise BadParameter(f"{name}: {raw!r} is not {kind}") from error
+    # NaN fails both comparisons, so it is refused here too
+    if not low <= value <= high:
         raise BadParameter(f"{name}: {value} is out of range ({low}..{high})")
     return value
