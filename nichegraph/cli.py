@@ -1,4 +1,5 @@
-"""The `nichegraph` console command. Each room contributes its own subcommands."""
+"""The `nichegraph` console command. Each room contributes its own subcommands, imported only
+when they run: `nichegraph --help` loads neither the Neo4j driver nor pandas, igraph or Flask."""
 
 from __future__ import annotations
 
@@ -8,14 +9,89 @@ import sys
 from pathlib import Path
 
 import click
-from neo4j.exceptions import Neo4jError
 
-from nichegraph import __version__, localdb
+from nichegraph import __version__
 from nichegraph.config import Settings
 from nichegraph.errors import NichegraphError
 
+# name -> (module, attribute, one-line summary for `--help`). The summary is written here so that
+# listing the commands imports none of them; a fast test checks it against each command's help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "load": ("nichegraph.loader.cli", "load", "Load data into the graph (OpenDigger metrics, landscape..."),
+    "stats": ("nichegraph.queries.cli", "stats", "Counts of repos, developers (bots separately), monthly..."),
+    "query": ("nichegraph.queries.cli", "query", "Run a library query from queries/ with the example..."),
+    "niches": ("nichegraph.analysis.cli", "niches", "Find niches: Leiden communities of the window's..."),
+    "relations": ("nichegraph.analysis.cli", "relations", "Classify linked projects as upstream/downstream,..."),
+    "expand": (
+        "nichegraph.analysis.cli",
+        "expand_command",
+        "Grow a landscape from seed projects along the strongest...",
+    ),
+    "export": ("nichegraph.analysis.cli", "export_command", "Export a window's niches, relations or collaboration..."),
+    "openrank": (
+        "nichegraph.analysis.openrank_cli",
+        "openrank",
+        "Compute monthly OpenRank for every repository and...",
+    ),
+    "trends": (
+        "nichegraph.analysis.trends_cli",
+        "trends",
+        "Who leads, who grew, who fell, who went quiet: OpenRank...",
+    ),
+    "db": ("nichegraph.localdb_cli", "db", "Run a real local Neo4j 5 (from Maven Central jars) on..."),
+    "serve": ("nichegraph.web.cli", "serve", "Serve the explorer (every page also answers as JSON: add..."),
+}
 
-class Group(click.Group):
+BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "load": (
+        "nichegraph.bench.load",
+        "bench_load_command",
+        "Load a whole OpenDigger folder into an empty database and...",
+    ),
+    "layout": ("nichegraph.bench.load", "bench_layout_command", "Compare one relationship per month with one per..."),
+    "niches": ("nichegraph.bench.niches", "bench_niches", "Time the network build (Python over streamed rows, and..."),
+    "openrank": (
+        "nichegraph.bench.openrank",
+        "bench_openrank",
+        "Time `nichegraph openrank` over all the data at NEO4J_URI...",
+    ),
+    "queries": ("nichegraph.bench.queries", "bench_queries", "Run every library query with its example parameters..."),
+    "web": ("nichegraph.bench.web", "bench_web", "Load the explorer on loopback (8 concurrent clients, a..."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when used, and whose `--help` lists them from
+    the registry's summaries without importing anything."""
+
+    def __init__(self, *args: object, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute, _summary = self.lazy[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                rows.append((name, self.commands[name].get_short_help_str(formatter.width)))
+            else:
+                limit = formatter.width - 6 - max(len(n) for n in self.list_commands(ctx))
+                rows.append((name, click.utils.make_default_short_help(self.lazy[name][2], limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class Group(LazyGroup):
     """Turn user-facing errors into one line on stderr and their exit code."""
 
     def invoke(self, ctx: click.Context) -> object:
@@ -24,12 +100,17 @@ class Group(click.Group):
         except NichegraphError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
-        except Neo4jError as error:
+        except Exception as error:
+            # the driver is imported only by commands that talk to Neo4j
+            from neo4j.exceptions import Neo4jError
+
+            if not isinstance(error, Neo4jError):
+                raise
             click.echo(f"error: Neo4j refused the request: {error.message}", err=True)
             sys.exit(1)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--neo4j-uri", envvar="NEO4J_URI", help="Bolt URI [env NEO4J_URI; bolt://localhost:7687]")
 @click.option("--neo4j-user", envvar="NEO4J_USER", help="[env NEO4J_USER; neo4j]")
 @click.option("--neo4j-password", envvar="NEO4J_PASSWORD", help="[env NEO4J_PASSWORD; nichegraph]")
@@ -51,7 +132,6 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 @click.option(
     "--landscape",
     "landscape_dir",
-    envvar="NICHEGRAPH_LANDSCAPE",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of landscape CSVs to load as domain labels [env NICHEGRAPH_LANDSCAPE; default: none]",
 )
@@ -78,118 +158,23 @@ def run(
     loads the landscape's seed projects and their neighbourhood."""
     from nichegraph import job
 
-    ensure_database(settings)
+    job.ensure_database(settings, say=click.echo)
     if not skip_load:
-        job.load(settings, source or settings.source, landscape_dir, say=click.echo)
+        job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
     if not skip_analysis:
         job.analyse(settings, say=click.echo)
     if not no_serve:
         job.serve(settings, host, port)
 
 
-def ensure_database(settings: Settings) -> None:
-    """Use the server at NEO4J_URI if it answers; otherwise start the local one."""
-    from nichegraph.db import Graph
-
-    with Graph(settings) as graph:
-        if graph.ping():
-            click.echo(f"Using Neo4j at {settings.neo4j_uri}")
-            return
-    state = localdb.start(localdb.LocalServer.from_settings(settings), say=click.echo)
-    click.echo(state.describe())
-
-
-# Each room's command module exposes COMMANDS (top-level commands) and BENCH_COMMANDS
-# (subcommands of `nichegraph bench`); add a module here to give it a place in the CLI.
-ROOM_COMMAND_MODULES = [
-    "nichegraph.loader.cli",
-    "nichegraph.loader.bench",
-    "nichegraph.queries.cli",
-    "nichegraph.queries.bench",
-    "nichegraph.web.cli",
-    "nichegraph.web.bench",
-    "nichegraph.queries.niche_cli",
-    "nichegraph.queries.trend_cli",
-]
-
-
-def _register_rooms() -> None:
-    for module_name in ROOM_COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        for command in getattr(module, "COMMANDS", []):
-            main.add_command(command)
-        for command in getattr(module, "BENCH_COMMANDS", []):
-            bench.add_command(command)
-
-
-@main.group()
+@main.group(cls=LazyGroup, lazy=BENCH_COMMANDS)
 def bench() -> None:
     """Benchmarks: speed and memory figures, printed (never asserted in tests)."""
 
 
-# --- db --------------------------------------------------------------------------------
+SUMMARY_LENGTH = 60
 
 
-@main.group()
-def db() -> None:
-    """Run a real local Neo4j 5 (from Maven Central jars) on loopback."""
-
-
-def _server_options(function):  # type: ignore[no-untyped-def]
-    function = click.option(
-        "--dir",
-        "home",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Server folder (data, logs, conf) [default: <data dir>/neo4j; env NICHEGRAPH_DATA_DIR]",
-    )(function)
-    function = click.option("--http-port", type=int, help="HTTP/Browser port [env NICHEGRAPH_HTTP_PORT; 7474]")(
-        function
-    )
-    return function
-
-
-def _server(settings: Settings, home: Path | None, http_port: int | None) -> localdb.LocalServer:
-    return localdb.LocalServer.from_settings(settings, home=home, http_port=http_port)
-
-
-@db.command("install")
-@_server_options
-@click.pass_obj
-def db_install(settings: Settings, home: Path | None, http_port: int | None) -> None:
-    """Download the Neo4j server and Browser jars into the cache (done by start if needed)."""
-    server = _server(settings, home, http_port)
-    path = localdb.install(server, say=click.echo)
-    click.echo(f"Neo4j {localdb.NEO4J_VERSION} jars ready in {path}")
-
-
-@db.command("start")
-@_server_options
-@click.option("--timeout", default=180.0, show_default=True, help="Seconds to wait for Bolt")
-@click.pass_obj
-def db_start(settings: Settings, home: Path | None, http_port: int | None, timeout: float) -> None:
-    """Start the local server in the background unless one already answers at NEO4J_URI."""
-    server = _server(settings, home, http_port)
-    state = localdb.start(server, say=click.echo, timeout=timeout)
-    click.echo(state.describe())
-
-
-@db.command("stop")
-@_server_options
-@click.pass_obj
-def db_stop(settings: Settings, home: Path | None, http_port: int | None) -> None:
-    """Stop the local server cleanly."""
-    localdb.stop(_server(settings, home, http_port), say=click.echo)
-
-
-@db.command("status")
-@_server_options
-@click.pass_obj
-def db_status(settings: Settings, home: Path | None, http_port: int | None) -> None:
-    """Say whether Neo4j answers, where, which version, and where its data lives."""
-    state = localdb.status(_server(settings, home, http_port))
-    click.echo(state.describe())
-    if not state.answering:
-        sys.exit(1)
-
-
-_register_rooms()
+def summary_of(command: click.Command) -> str:
+    """What the registries above list for a command: the start of its help, as click shortens it."""
+    return click.utils.make_default_short_help(command.help or "", SUMMARY_LENGTH)

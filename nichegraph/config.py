@@ -10,11 +10,17 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nichegraph.errors import BadParameter
+
 DEFAULT_NEO4J_URI = "bolt://localhost:7687"
 DEFAULT_NEO4J_USER = "neo4j"
 # Neo4j 5 refuses passwords shorter than 8 characters.
 DEFAULT_NEO4J_PASSWORD = "nichegraph"
 DEFAULT_SOURCE = "https://oss.open-digger.cn/github"
+DEFAULT_HTTP_PORT = 7474
+DEFAULT_BROWSER_URL = "http://localhost:7474/browser/"
+DEFAULT_NEO4J_HEAP = "2g"
+DEFAULT_NEO4J_PAGECACHE = "1g"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = PROJECT_ROOT / "schema.cypher"
@@ -41,18 +47,38 @@ class Settings:
     source: str = DEFAULT_SOURCE
     data_dir: Path = field(default_factory=default_data_dir)
     cache_dir: Path = field(default_factory=default_cache_dir)
+    landscape_dir: Path | None = None  # landscape CSVs `run` loads as domain labels
+    http_port: int = DEFAULT_HTTP_PORT  # the local server's HTTP port (Neo4j Browser)
+    browser_url: str = DEFAULT_BROWSER_URL  # where the explorer's "open in Neo4j Browser" links point
+    neo4j_heap: str = DEFAULT_NEO4J_HEAP  # the local server's memory
+    neo4j_pagecache: str = DEFAULT_NEO4J_PAGECACHE
 
     @classmethod
     def from_env(cls) -> Settings:
+        """Every environment variable nichegraph reads, in one place (README, "Configuration")."""
         env = os.environ
+        landscape = env.get("NICHEGRAPH_LANDSCAPE")
         return cls(
             neo4j_uri=env.get("NEO4J_URI") or DEFAULT_NEO4J_URI,
             neo4j_user=env.get("NEO4J_USER") or DEFAULT_NEO4J_USER,
             neo4j_password=env.get("NEO4J_PASSWORD") or DEFAULT_NEO4J_PASSWORD,
             source=env.get("NICHEGRAPH_SOURCE") or DEFAULT_SOURCE,
+            landscape_dir=Path(landscape) if landscape else None,
+            http_port=_port(env.get("NICHEGRAPH_HTTP_PORT"), DEFAULT_HTTP_PORT),
+            browser_url=env.get("NICHEGRAPH_BROWSER_URL") or DEFAULT_BROWSER_URL,
+            neo4j_heap=env.get("NICHEGRAPH_NEO4J_HEAP") or DEFAULT_NEO4J_HEAP,
+            neo4j_pagecache=env.get("NICHEGRAPH_NEO4J_PAGECACHE") or DEFAULT_NEO4J_PAGECACHE,
         )
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Return a copy with every override that is not None applied."""
         given = {key: value for key, value in overrides.items() if value is not None}
         return replace(self, **given)  # type: ignore[arg-type]
+
+
+def _port(text: str | None, default: int) -> int:
+    if not text:
+        return default
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise BadParameter(f"NICHEGRAPH_HTTP_PORT: {text!r} is not a TCP port (1..65535)")
+    return int(text)

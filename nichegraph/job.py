@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from nichegraph import localdb
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
-from nichegraph.progress import Progress
 
 Say = Callable[[str], None]
+
+
+def ensure_database(settings: Settings, say: Say) -> None:
+    """Use the server at NEO4J_URI if it answers; otherwise start the local one."""
+    with Graph(settings) as graph:
+        if graph.ping():
+            say(f"Using Neo4j at {settings.neo4j_uri}")
+            return
+    state = localdb.start(localdb.LocalServer.from_settings(settings), say=say)
+    say(state.describe())
 
 
 def load(settings: Settings, source: str, landscape_dir: Path | None, say: Say) -> None:
@@ -33,27 +43,10 @@ def load(settings: Settings, source: str, landscape_dir: Path | None, say: Say) 
 
 def analyse(settings: Settings, say: Say) -> None:
     """Niches and relations of the default window (the last 12 months), then OpenRank."""
-    from nichegraph.queries import openrank
-    from nichegraph.queries.network import NetworkParams
-    from nichegraph.queries.niche_cli import compute_niches, compute_relations
-    from nichegraph.queries.niches import NicheParams
-    from nichegraph.queries.relations import relation_logins, write_relations
+    from nichegraph.analysis.pipeline import analyse as analyse_graph
 
-    steps = Progress(total=None)
     with Graph(settings) as graph:
-        niches = compute_niches(graph, None, NetworkParams(), NicheParams(), steps)
-        relations = compute_relations(graph, str(niches.network.window), steps)
-        write_relations(graph, relations, relation_logins(graph, relations))
-        window = openrank.resolve_months(graph, None)
-        say(f"Computing OpenRank for {window} ...")
-        progress = Progress(total=window.length, unit="months")
-        openrank.run_openrank(graph, window, openrank.OpenRankParams(), progress)
-        progress.finish()
-        summary = openrank.correlation_summary(openrank.correlation_by_month(graph, window))
-    say(
-        f"OpenRank computed for {window}: Spearman correlation with OpenDigger's published values "
-        f"{summary['mean']} on average, {summary['last12Mean']} over the last 12 months"
-    )
+        analyse_graph(graph, say)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:

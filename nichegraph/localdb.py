@@ -89,12 +89,12 @@ class LocalServer:
         return cls(
             home=home or settings.data_dir / "neo4j",
             bolt_port=bolt_port,
-            http_port=http_port or int(os.environ.get("NICHEGRAPH_HTTP_PORT", "7474")),
+            http_port=http_port or settings.http_port,
             user=settings.neo4j_user,
             password=settings.neo4j_password,
             cache_dir=settings.cache_dir,
-            heap=heap or os.environ.get("NICHEGRAPH_NEO4J_HEAP", "2g"),
-            pagecache=pagecache or os.environ.get("NICHEGRAPH_NEO4J_PAGECACHE", "1g"),
+            heap=heap or settings.neo4j_heap,
+            pagecache=pagecache or settings.neo4j_pagecache,
         )
 
     @property

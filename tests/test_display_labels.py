@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from nichegraph.analysis.display_labels import DISPLAY_LABELS, OPENRANK_BANDS, apply_display_labels
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
-from nichegraph.queries.display_labels import DISPLAY_LABELS, OPENRANK_BANDS, apply_display_labels
 from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from nichegraph.analysis.expand import ExpandParams, expand, resolve_seeds
+from nichegraph.analysis.network import load_network
+from nichegraph.analysis.relations import mean_openrank
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import parse_window
-from nichegraph.queries.expand import ExpandParams, expand, resolve_seeds
-from nichegraph.queries.network import load_network
-from nichegraph.queries.relations import mean_openrank
 
 WINDOW = "2022-04:2023-03"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import igraph as ig
 
+from nichegraph.analysis.export import GEXF_NS, export
 from nichegraph.db import Graph
-from nichegraph.queries.export import GEXF_NS, export
 from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401
 
 

@@ -6,12 +6,12 @@ import math
 
 import pytest
 
+from nichegraph.analysis.pipeline import compute_niches
+from nichegraph.analysis.network import NetworkParams, build_network, cypher_pair_sums, load_network, stream_activity
+from nichegraph.analysis.niches import NicheParams, detect_niches, stored_membership
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
 from nichegraph.queries.library import run_query
-from nichegraph.queries.network import NetworkParams, build_network, cypher_pair_sums, load_network, stream_activity
-from nichegraph.queries.niche_cli import compute_niches
-from nichegraph.queries.niches import NicheParams, detect_niches, stored_membership
 from tests.support.niche_fixtures import BEGINNER_REPOS, Analysed, analysed_fixture, quiet  # noqa: F401
 
 PYTORCH_NICHE_MUST = [

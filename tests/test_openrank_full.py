@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from nichegraph.analysis.openrank.run import correlation_by_month
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.queries import openrank as om
 from nichegraph.queries.library import run_query
 from tests.support.trend_fixtures import ensure_computed, series
 
@@ -73,7 +73,7 @@ def test_every_active_developer_has_a_value_and_bots_none(full_graph: Graph, com
 
 def test_correlation_report_matches_an_independent_spearman(full_graph: Graph, computed: dict) -> None:
     window = computed["window"]
-    report = om.correlation_by_month(full_graph, window)
+    report = correlation_by_month(full_graph, window)
     stored = pd.DataFrame(
         full_graph.read(
             "MATCH (m:RepoMonth) WHERE m.openrankComputed IS NOT NULL "

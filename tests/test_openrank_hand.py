@@ -11,15 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nichegraph.analysis.openrank.graph import TAIL_SCORE_CAP, tail_estimate
+from nichegraph.analysis.openrank.method import MonthEdges, OpenRankParams, solve_month
+from nichegraph.analysis.openrank.run import run_openrank, spearman
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window
-from nichegraph.queries import openrank as om
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import create_graph, months
 
 # exact fixed points: the tests compare with the algebra, not with where 0.01 stops
-EXACT = om.OpenRankParams(tolerance=1e-12, max_iterations=1000)
+EXACT = OpenRankParams(tolerance=1e-12, max_iterations=1000)
 K = 11.1  # squared score -> sigmoid units (the default activity_scale)
 
 
@@ -103,7 +105,7 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
 
 def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = om.run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
 
     expected = expected_values()
     got = stored(scratch)
@@ -125,7 +127,7 @@ def test_values_match_the_hand_calculation(scratch: Graph) -> None:
 
 def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = om.run_openrank(scratch, Window("2020-01", "2020-07"), om.OpenRankParams())
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams())
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
@@ -136,10 +138,10 @@ def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> Non
 
 def test_a_later_window_continues_from_the_stored_month_before(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    om.run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
     whole = stored(scratch)
     # recompute the middle months: they start from the stored January, later months are kept
-    run = om.run_openrank(scratch, Window("2020-02", "2020-03"), EXACT)
+    run = run_openrank(scratch, Window("2020-02", "2020-03"), EXACT)
     assert run.warm_start
     again = stored(scratch)
     assert again.keys() == whole.keys()
@@ -151,7 +153,7 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     # one listed developer (score 2) and, by OpenDigger's totals, two more with score 1.2 each
     repos = {"y/c": [{"month": "2021-01", "openrank": 3.0, "participants": 3, "activity": 2 + 2 * 1.2}]}
     create_graph(scratch, repos, [("e1", "y/c", "2021-01", 2.0)])
-    om.run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
+    run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
     got = stored(scratch)
 
     a_d, a_t = 4.0, 1.44  # squared scores
@@ -170,7 +172,7 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
 
     # without the tail it is the one-developer case
-    om.run_openrank(scratch, Window("2021-01", "2021-01"), om.OpenRankParams(tolerance=1e-12, tail=False))
+    run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
     dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
@@ -189,26 +191,26 @@ def test_tail_estimate_caps_the_unlisted_score() -> None:
             {"month": "2021-01", "repo": "c/c", "participants": 3, "activity": 3.0},  # none listed at all
         ]
     )
-    tail = om.tail_estimate(edges, totals).set_index("repo")
+    tail = tail_estimate(edges, totals).set_index("repo")
     assert tail.loc["a/a", "count"] == 3 and tail.loc["a/a", "score"] == pytest.approx(1.3)
-    assert tail.loc["b/b", "count"] == 1 and tail.loc["b/b", "score"] == om.TAIL_SCORE_CAP
+    assert tail.loc["b/b", "count"] == 1 and tail.loc["b/b", "score"] == TAIL_SCORE_CAP
     assert tail.loc["c/c", "count"] == 3 and tail.loc["c/c", "score"] == pytest.approx(1.0)
 
 
 def test_accounts_with_more_than_300_repositories_are_dropped() -> None:
     repos = np.arange(301)
-    edges = om.MonthEdges(
+    edges = MonthEdges(
         "2021-01",
         developers=np.r_[np.zeros(301, dtype=np.int64), [1]],  # developer 0: 301 repositories
         repos=np.r_[repos, [0]],
         scores=np.ones(302),
     )
-    result = om.solve_month(edges, np.zeros(2), np.zeros(301), EXACT)
+    result = solve_month(edges, np.zeros(2), np.zeros(301), EXACT)
     assert result.dropped_automation == 1
     assert result.developer_index.tolist() == [1]
     assert result.repo_index.tolist() == [0]
-    alone = om.solve_month(
-        om.MonthEdges("2021-01", np.array([1]), np.array([0]), np.ones(1)), np.zeros(2), np.zeros(301), EXACT
+    alone = solve_month(
+        MonthEdges("2021-01", np.array([1]), np.array([0]), np.ones(1)), np.zeros(2), np.zeros(301), EXACT
     )
     assert result.developer_value == pytest.approx(alone.developer_value)
     assert result.repo_value == pytest.approx(alone.repo_value)
@@ -220,8 +222,8 @@ def test_spearman_uses_average_ranks_for_ties() -> None:
     expected = ((rx - rx.mean()) * (ry - ry.mean())).sum() / math.sqrt(
         ((rx - rx.mean()) ** 2).sum() * ((ry - ry.mean()) ** 2).sum()
     )
-    assert om.spearman(np.array([10.0, 20, 20, 30]), np.array([1.0, 2, 3, 4])) == pytest.approx(expected)
-    assert math.isnan(om.spearman(np.array([1.0, 2]), np.array([1.0, 2])))
+    assert spearman(np.array([10.0, 20, 20, 30]), np.array([1.0, 2, 3, 4])) == pytest.approx(expected)
+    assert math.isnan(spearman(np.array([1.0, 2]), np.array([1.0, 2])))
 
 
 def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
@@ -262,6 +264,6 @@ def test_bad_months_are_refused(scratch: Graph, months_flag: str, message: str) 
 
 def test_bad_parameters_are_named() -> None:
     with pytest.raises(BadParameter, match="--activity-scale"):
-        om.OpenRankParams(activity_scale=0)
+        OpenRankParams(activity_scale=0)
     with pytest.raises(BadParameter, match="--developer-init"):
-        om.OpenRankParams(developer_init="linear")
+        OpenRankParams(developer_init="linear")

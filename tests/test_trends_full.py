@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from nichegraph.analysis import trends as tm
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.months import Window
-from nichegraph.queries import trends as tm
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import (
     all_details,

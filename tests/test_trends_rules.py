@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from nichegraph.analysis import trends as tm
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window
-from nichegraph.queries import trends as tm
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import create_graph, months
 

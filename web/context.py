@@ -14,7 +14,8 @@ from flask import Blueprint, g, jsonify, render_template, request
 
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.months import Window, parse_window
+from nichegraph.months import Window
+from nichegraph.queries import windows
 from nichegraph.queries.library import run_query
 
 N = TypeVar("N", int, float)
@@ -48,10 +49,9 @@ def wants_json() -> bool:
     return request.path.endswith(".json") or request.path.startswith("/api/")
 
 
-def data_range(graph: Graph) -> tuple[str, str] | None:
-    """(first month, last month) of the loaded data."""
-    row = cached_query(graph, "data_range")[0]
-    return (row["firstMonth"], row["lastMonth"]) if row["firstMonth"] else None
+def data_range(graph: Graph) -> Window | None:
+    """The months the loaded data covers (shared by requests for a minute)."""
+    return cached((graph.uri, "data_range"), lambda: windows.data_range(graph))
 
 
 @dataclass
@@ -64,25 +64,18 @@ class PageContext:
         return cls(graph, request.args.get("window") or None)
 
     @functools.cached_property
-    def data_range(self) -> tuple[str, str] | None:
+    def data_window(self) -> Window | None:
         return data_range(self.graph)
+
+    @property
+    def data_range(self) -> tuple[str, str] | None:
+        """(first month, last month) of the loaded data, as pages show it."""
+        return (self.data_window.first, self.data_window.last) if self.data_window else None
 
     @functools.cached_property
     def window(self) -> Window:
-        """?window=A:B, or the last 12 months of data; refused when outside the data."""
-        if self.window_text:
-            window = parse_window(self.window_text, "window")
-            if self.data_range and (window.last < self.data_range[0] or window.first > self.data_range[1]):
-                raise BadParameter(
-                    f"window: {window} has no data; the data covers {self.data_range[0]}..{self.data_range[1]}"
-                )
-            return window
-        if not self.data_range:
-            raise BadParameter("window: the graph holds no data yet; load some with `nichegraph load opendigger`")
-        return Window.ending(self.data_range[1], 12)
-
-    def window_params(self) -> dict[str, str]:
-        return {"first": self.window.first, "last": self.window.last}
+        """?window=A:B (refused when it shares no month with the data), or the last 12 months of data."""
+        return windows.choose_window(self.window_text, self.data_window, what="window", fit=windows.OVERLAP)
 
 
 def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlencode
 
 from nichegraph.queries.library import get_query
-
-DEFAULT_BROWSER_URL = "http://localhost:7474/browser/"
 
 
 def literal(value: Any) -> str:
@@ -25,17 +22,16 @@ def literal(value: Any) -> str:
     return f"'{text}'"
 
 
-def reproduce(name: str, **params: Any) -> dict[str, Any]:
+def reproduce(name: str, browser_url: str, **params: Any) -> dict[str, Any]:
     """The query text with `:param` lines for these parameters, and a Browser link."""
     query = get_query(name)
     values = query.parameters(params)
     param_lines = [f":param {key} => {literal(value)};" for key, value in values.items()]
     script = "\n".join([*param_lines, query.cypher + ";"])
-    browser = os.environ.get("NICHEGRAPH_BROWSER_URL", DEFAULT_BROWSER_URL)
     return {
         "name": name,
         "file": f"queries/{name}.cypher",
         "question": query.question,
         "script": script,
-        "browserUrl": f"{browser}?{urlencode({'cmd': 'edit', 'arg': script})}",
+        "browserUrl": f"{browser_url}?{urlencode({'cmd': 'edit', 'arg': script})}",
     }

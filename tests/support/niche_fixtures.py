@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from nichegraph.analysis.pipeline import compute_niches, compute_relations
+from nichegraph.analysis.network import NetworkParams
+from nichegraph.analysis.niches import NicheParams, NicheResult
+from nichegraph.analysis.relations import RelationResult, relation_logins, write_relations
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.progress import Progress
-from nichegraph.queries.network import NetworkParams
-from nichegraph.queries.niche_cli import compute_niches, compute_relations
-from nichegraph.queries.niches import NicheParams, NicheResult
-from nichegraph.queries.relations import RelationResult, relation_logins, write_relations
 from tests.conftest import LANDSCAPE
 
 WINDOW = "2022-04:2023-03"

@@ -107,12 +107,14 @@ _COMPUTED: dict[str, dict[str, Any]] = {}
 def ensure_computed(graph: Graph) -> dict[str, Any]:
     """Run `nichegraph openrank` over all the data of the full server once per test session
     (the values are analysis results the tests may add)."""
-    from nichegraph.queries import openrank as om
+    from nichegraph.analysis.openrank.method import OpenRankParams
+    from nichegraph.analysis.openrank.run import run_openrank
+    from nichegraph.queries.windows import data_range, require_data
 
     if graph.uri not in _COMPUTED:
         graph.apply_schema()
-        window = om.data_window(graph)
-        run = om.run_openrank(graph, window, om.OpenRankParams())
+        window = require_data(data_range(graph))
+        run = run_openrank(graph, window, OpenRankParams())
         _COMPUTED[graph.uri] = {"window": window, "seconds": run.seconds}
     return _COMPUTED[graph.uri]
 

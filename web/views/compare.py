@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint, g, request
 
+from nichegraph.analysis import trends as analytics
 from nichegraph.errors import BadParameter
-from nichegraph.queries import trends as analytics
 from nichegraph.web.context import cached, page
 
 blueprint = Blueprint("compare", __name__)

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, g, send_file, url_for
 
+from nichegraph.analysis import export as exporter
 from nichegraph.errors import NichegraphError
-from nichegraph.queries import export as exporter
 from nichegraph.web.context import page
 
 blueprint = Blueprint("exports", __name__)
@@ -58,11 +56,7 @@ def download(what: str, fmt: str):  # type: ignore[no-untyped-def]
     try:
         exporter.require_results(g.page.graph, str(window), what)
     except NichegraphError as error:
-        abort(404, description=str(error).replace("--window ", "window "))
+        abort(404, description=str(error))
     name = f"nichegraph-{what}-{str(window).replace(':', '_')}.{fmt}"
-    # the exporter writes files; the file lives only as long as this request
-    with tempfile.TemporaryDirectory(prefix="nichegraph-export-") as folder:
-        path = Path(folder) / name
-        exporter.export(g.page.graph, str(window), what, fmt, path)
-        body = io.BytesIO(path.read_bytes())
-    return send_file(body, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name)
+    body, _count = exporter.render(g.page.graph, str(window), what, fmt)
+    return send_file(io.BytesIO(body), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name)

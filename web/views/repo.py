@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g
+from flask import Blueprint, abort, current_app, g
 
 from nichegraph.names import check_repo_path
 from nichegraph.queries.library import run_query
@@ -35,6 +35,12 @@ def repo(owner: str, name: str) -> dict[str, Any]:
         for role in ("upstream", "downstream", "competitor", "peer")
     }
     data["cypher"] = reproduce(
-        "repo_top_developers", repo=full_name, first=window.first, last=window.last, includeBots=False, limit=15
+        "repo_top_developers",
+        current_app.config["SETTINGS"].browser_url,
+        repo=full_name,
+        first=window.first,
+        last=window.last,
+        includeBots=False,
+        limit=15,
     )
     return data

@@ -1,5 +1,5 @@
 """Trends: year-over-year movers, the top-10 bump chart, quarterly growth, the graveyard and
-newcomers, with their thresholds shown and adjustable (queries/trends.py does the work)."""
+newcomers, with their thresholds shown and adjustable (analysis/trends.py does the work)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, request
 
-from nichegraph.months import Window
-from nichegraph.queries import trends as analytics
+from nichegraph.analysis import trends as analytics
 from nichegraph.web.context import cached, float_arg, int_arg, page
 
 blueprint = Blueprint("trends", __name__)
@@ -25,31 +24,6 @@ def thresholds() -> tuple[analytics.GraveyardRule, float]:
     return rule.check(), float_arg("newcomer_min_openrank", 100.0, 0, 1e9)
 
 
-def compute(
-    window: Window, selection: analytics.Selection, computed: bool, rule: analytics.GraveyardRule, newcomer_min: float
-) -> dict[str, Any]:
-    graph = g.page.graph
-    if computed:
-        analytics.require_computed(graph, window)
-    data = analytics.data_window(graph)
-    yoy_window = window if window.length <= 12 else Window.ending(window.last)
-    growth = (
-        analytics.growth(graph, selection, window, computed, top=20)
-        if len(analytics.whole_quarters(window)) >= 2
-        else None
-    )
-    return {
-        "window": str(window),
-        "openrank": analytics.source(computed),
-        "selection": selection.to_dict(),
-        "yoy": analytics.yoy(graph, selection, yoy_window, computed, top=10),
-        "ranks": analytics.ranks(graph, selection, Window(data.first, window.last), "year", computed),
-        "growth": growth,
-        "graveyard": analytics.graveyard(graph, selection, Window(data.first, window.last), rule, computed),
-        "newcomers": analytics.newcomers(graph, selection, window, newcomer_min, computed),
-    }
-
-
 @page(blueprint, "/trends", "trends.html")
 def overview() -> dict[str, Any]:
     window = g.page.window
@@ -61,6 +35,6 @@ def overview() -> dict[str, Any]:
 
     def build() -> dict[str, Any]:
         selection = analytics.select(g.page.graph, niche=niche, domain=domain)
-        return compute(window, selection, computed, rule, newcomer_min)
+        return analytics.trends_page(g.page.graph, selection, window, computed, rule, newcomer_min)
 
     return cached(key, build)

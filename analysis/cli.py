@@ -1,44 +1,37 @@
-"""Commands for niches and relations: `niches`, `relations`, `expand`, `export`, `bench niches`."""
+"""Commands for niches and relations: `niches`, `relations`, `expand`, `export` (the work is in
+`pipeline`, `network`, `niches`, `relations`, `expand`, `export`)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from nichegraph.config import Settings
-from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
-from nichegraph.output import to_csv, to_json, to_table
-from nichegraph.progress import Progress
-from nichegraph.queries import export as exporter
-from nichegraph.queries.display_labels import apply_display_labels
-from nichegraph.queries.expand import ExpandParams, expand, expand_json, resolve_seeds
-from nichegraph.queries.network import NetworkParams, cypher_pair_sums, load_network, resolve_window
-from nichegraph.queries.niches import (
+from nichegraph.analysis import export as exporter
+from nichegraph.analysis.expand import ExpandParams, expand, expand_json, resolve_seeds
+from nichegraph.analysis.network import NetworkParams, load_network
+from nichegraph.analysis.niches import (
     NicheParams,
-    NicheResult,
-    detect_niches,
-    read_domains,
     result_json,
-    stored_membership,
     stored_run,
     summary_rows,
-    write_niches,
 )
-from nichegraph.queries.relations import (
+from nichegraph.analysis.pipeline import compute_niches, compute_relations
+from nichegraph.analysis.relations import (
     COMPETITOR,
     PEER,
     UPSTREAM,
-    RelationResult,
-    classify_relations,
     mean_openrank,
     relation_logins,
     relations_json,
     write_relations,
 )
+from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.output import to_csv, to_json, to_table
+from nichegraph.progress import Progress
+from nichegraph.queries import windows
 
 
 def progress() -> Progress:
@@ -65,30 +58,6 @@ def out_option(function):  # type: ignore[no-untyped-def]
     return click.option(
         "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result: .csv rows or JSON"
     )(function)
-
-
-def compute_niches(
-    graph: Graph, window_text: str | None, network_params: NetworkParams, niche_params: NicheParams, steps: Progress
-) -> NicheResult:
-    niche_params.check()
-    network_params.check()
-    window = resolve_window(graph, window_text)
-    network = load_network(graph, window, network_params, note=steps.note)
-    result = detect_niches(network, niche_params, read_domains(graph))
-    steps.note(
-        f"Leiden: {niche_params.runs} runs (seeds {niche_params.seed}..{niche_params.seed + niche_params.runs - 1}, "
-        f"resolution {niche_params.resolution:g}), consensus in {result.consensus_rounds} round(s): "
-        f"{len(result.niches)} niches, mean pairwise ARI {result.mean_ari:.3f} ({result.seconds:.1f} s)"
-    )
-    started = time.perf_counter()
-    write_niches(graph, result)
-    coloured = apply_display_labels(graph, window)
-    seconds = time.perf_counter() - started
-    steps.note(
-        f"stored {len(result.niches)} niches and {len(network.backbone())} links; "
-        f"Neo4j Browser display labels set for {coloured} niche members ({seconds:.1f} s)"
-    )
-    return result
 
 
 @click.command()
@@ -157,26 +126,6 @@ def niches(
     click.echo("\nRelations for this window (if any) were cleared; run `nichegraph relations` to recompute them.")
 
 
-def compute_relations(graph: Graph, window_text: str | None, steps: Progress) -> RelationResult:
-    window = resolve_window(graph, window_text)
-    run = stored_run(graph, str(window))
-    if run is None:
-        steps.note(f"no niches stored for {window}: computing them with the default settings first")
-        compute_niches(graph, str(window), NetworkParams(), NicheParams(), steps)
-        run = stored_run(graph, str(window)) or {}
-    params = NetworkParams(min_shared=run["minShared"], min_lift=run["minLift"], top_links=run["topLinks"])
-    network = load_network(graph, window, params, note=steps.note)
-    membership = stored_membership(graph, str(window))
-    openrank = {repo: value for repo, (value, _months) in mean_openrank(graph, str(window)).items()}
-    result = classify_relations(network, membership, openrank)
-    counts = result.counts()
-    steps.note(
-        f"relations: {result.candidates} candidate pairs -> {counts[UPSTREAM]} upstream, {counts[COMPETITOR]} "
-        f"competitor, {counts[PEER]} peer ({result.seconds:.1f} s)"
-    )
-    return result
-
-
 @click.command()
 @window_option
 @out_option
@@ -243,7 +192,7 @@ def expand_command(
     steps = progress()
     with Graph(settings) as graph:
         seed_names = resolve_seeds(graph, seeds)
-        resolved = resolve_window(graph, window)
+        resolved = windows.resolve_window(graph, window)
         run = stored_run(graph, str(resolved)) or {}
         network_params = NetworkParams(
             min_shared=run.get("minShared", 3), min_lift=run.get("minLift", 3.0), top_links=run.get("topLinks", 5)
@@ -290,60 +239,10 @@ def expand_command(
 def export_command(settings: Settings, what: str, fmt: str, window: str | None, out: Path) -> None:
     """Export a window's niches, relations or collaboration network as CSV, JSON, GraphML or GEXF."""
     with Graph(settings) as graph:
-        resolved = str(resolve_window(graph, window))
+        resolved = str(windows.resolve_window(graph, window))
         count = exporter.export(graph, resolved, what, fmt, out)
     unit = "nodes and edges" if fmt in {"graphml", "gexf"} else "rows"
     click.echo(f"wrote {count:,} {unit} of {what} for {resolved} to {out}")
 
 
-@click.command("niches")
-@window_option
-@click.option("--runs", type=int, default=20, show_default=True, help="Leiden runs")
-@click.option("--repeat", type=int, default=3, show_default=True, help="Timed repetitions (the median is shown)")
-@click.pass_obj
-def bench_niches(settings: Settings, window: str | None, runs: int, repeat: int) -> None:
-    """Time the network build (Python over streamed rows, and the Cypher aggregation it replaced),
-    Leiden with consensus, and relations on the graph at NEO4J_URI (the full snapshot)."""
-    if repeat < 1:
-        raise BadParameter(f"--repeat: {repeat} must be at least 1")
-    timings: dict[str, list[float]] = {}
-
-    def timed(name: str, work: Any) -> Any:
-        started = time.perf_counter()
-        value = work()
-        timings.setdefault(name, []).append(time.perf_counter() - started)
-        return value
-
-    with Graph(settings) as graph:
-        resolved = resolve_window(graph, window)
-        for _ in range(repeat):
-            network = timed("network build (stream + Python)", lambda: load_network(graph, resolved))
-            timings.setdefault("  of which streaming", []).append(network.activity.seconds)
-            timed("network build (Cypher aggregation)", lambda: cypher_pair_sums(graph, resolved))
-            result = timed(
-                f"Leiden, {runs} runs + consensus", lambda n=network: detect_niches(n, NicheParams(runs=runs), {})
-            )
-            openrank = {r: v for r, (v, _) in mean_openrank(graph, str(resolved)).items()}
-            timed(
-                "relations",
-                lambda n=network, res=result, o=openrank: classify_relations(n, res.membership(), o),
-            )
-    rows = [
-        {"step": name, "median s": sorted(values)[len(values) // 2], "runs": len(values)}
-        for name, values in timings.items()
-    ]
-    total = sum(
-        row["median s"]
-        for row in rows
-        if row["step"] in {"network build (stream + Python)", f"Leiden, {runs} runs + consensus", "relations"}
-    )
-    click.echo(
-        f"window {resolved}: {len(network.activity.repos)} projects, {network.activity.rows:,} monthly rows, "
-        f"{len(network.backbone())} links, {len(result.niches)} niches"
-    )
-    click.echo(to_table(rows))
-    click.echo(f"total (build + Leiden + relations): {total:.2f} s  (target < 30 s)")
-
-
 COMMANDS = [niches, relations, expand_command, export_command]
-BENCH_COMMANDS = [bench_niches]

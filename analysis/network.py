@@ -26,7 +26,8 @@ from typing import Any
 
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.months import Window, parse_window
+from nichegraph.months import Window
+from nichegraph.queries import windows
 
 # Raw rows, not per-developer sums: summing in Python is cheaper than a second Cypher
 # aggregation (measured, see docs/niches.md), and the row count is the months count.
@@ -35,8 +36,6 @@ MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo)
 WHERE $first <= c.month <= $last AND coalesce(d.isBot, false) = false
 RETURN r.name AS repo, collect(d.key) AS developers, collect(c.activity) AS activity
 """
-
-LAST_MONTH = "MATCH (m:RepoMonth) RETURN min(m.month) AS first, max(m.month) AS last"
 
 # The same pair sums computed entirely in Cypher: only for the benchmark and the test
 # that checks the Python aggregation against an independent one.
@@ -117,21 +116,6 @@ class WindowActivity:
         return self._members[repo]
 
 
-def data_months(graph: Graph) -> tuple[str | None, str | None]:
-    row = graph.read(LAST_MONTH)[0]
-    return row["first"], row["last"]
-
-
-def resolve_window(graph: Graph, text: str | None) -> Window:
-    """The --window given, or the last 12 months present in the graph."""
-    if text:
-        return parse_window(text)
-    _first, last = data_months(graph)
-    if last is None:
-        raise BadParameter("--window: the graph holds no monthly data yet; load some first")
-    return Window.ending(last, 12)
-
-
 def stream_activity(graph: Graph, window: Window) -> WindowActivity:
     started = time.perf_counter()
     dev_index: dict[str, int] = {}
@@ -162,8 +146,8 @@ def stream_activity(graph: Graph, window: Window) -> WindowActivity:
             months[dev][r] = months[dev].get(r, 0) + 1
             repo_activity[r] += value
     if not rows:
-        first, last = data_months(graph)
-        held = f"the graph holds months {first}..{last}" if last else "the graph holds no monthly data"
+        data = windows.data_range(graph)
+        held = f"the graph holds months {data.first}..{data.last}" if data else "the graph holds no monthly data"
         raise BadParameter(f"--window {window}: no contributions in this window ({held})")
     return WindowActivity(
         window, repos, developers, activity, months, repo_activity, repo_developers, rows, time.perf_counter() - started

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nichegraph.analysis.network import Network
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.queries.network import Network
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import igraph as ig
 import leidenalg
 import numpy as np
 
+from nichegraph.analysis.network import Network, link_rows, network_logins
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.queries.network import Network, link_rows, network_logins
 
 CONSENSUS_THRESHOLD = 0.5  # pairs together in at least half the runs stay linked
 CONSENSUS_ROUNDS = 10
@@ -94,9 +94,6 @@ class NicheResult:
 
     def membership(self) -> dict[str, str]:
         return {member.repo: niche.id for niche in self.niches for member in niche.members}
-
-    def niche_of(self, repo: str) -> Niche | None:
-        return next((niche for niche in self.niches if any(m.repo == repo for m in niche.members)), None)
 
 
 def leiden_runs(graph: ig.Graph, params: NicheParams) -> list[list[int]]:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import click
 import httpx
 
+from nichegraph.bench.stats import percentile
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
@@ -162,11 +163,6 @@ def run_load(base: str, mix: list[Endpoint], clients: int, requests: int, seed: 
     for thread in threads:
         thread.join()
     return {"seconds": time.perf_counter() - started, "timings": timings, "errors": errors}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def report(result: dict[str, Any]) -> list[dict[str, Any]]:

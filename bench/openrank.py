@@ -16,10 +16,14 @@ from typing import Any
 
 import click
 
+from nichegraph.analysis.openrank.method import OpenRankParams
+from nichegraph.analysis.openrank.run import run_openrank
+from nichegraph.analysis.openrank.storage import WRITE_BATCH, WRITERS, developer_rows
 from nichegraph.config import Settings
 from nichegraph.db import Graph
+from nichegraph.months import add_months
 from nichegraph.output import to_table
-from nichegraph.queries import openrank as om
+from nichegraph.queries.windows import data_range, require_data
 
 BENCH_NODES = """
 UNWIND $rows AS row
@@ -75,10 +79,10 @@ QUESTIONS = {
 
 
 def time_run(graph: Graph, repeat: int) -> list[dict[str, Any]]:
-    window = om.data_window(graph)
+    window = require_data(data_range(graph))
     rows = []
     for attempt in range(1, repeat + 1):
-        run = om.run_openrank(graph, window, om.OpenRankParams())
+        run = run_openrank(graph, window, OpenRankParams())
         rows.append({"run": attempt, "window": str(window)} | {k: round(v, 1) for k, v in run.seconds.items()})
     return rows
 
@@ -102,12 +106,12 @@ def median_ms(graph: Graph, cypher: str, params: dict[str, Any], repeat: int = 5
 
 
 def compare_storage(graph: Graph) -> list[dict[str, Any]]:
-    window = om.data_window(graph)
-    run = om.run_openrank(graph, window, om.OpenRankParams(), write=False)
-    rows = om.developer_rows(run)
+    window = require_data(data_range(graph))
+    run = run_openrank(graph, window, OpenRankParams(), write=False)
+    rows = developer_rows(run)
     values = sum(len(row["months"]) for row in rows)
     key = max(rows, key=lambda row: len(row["months"]))["key"]
-    params = {"key": key, "month": window.last, "repo": "pytorch/pytorch", "first": om.add_months(window.last, -11)}
+    params = {"key": key, "month": window.last, "repo": "pytorch/pytorch", "first": add_months(window.last, -11)}
     params["last"] = window.last
     for statement in CLEANUP + SETUP:
         graph.run_autocommit(statement)
@@ -118,8 +122,8 @@ def compare_storage(graph: Graph) -> list[dict[str, Any]]:
             for r in rows
             for m, v in zip(r["months"], r["values"], strict=True)
         ]
-        nodes = write_timed(graph, BENCH_NODES, flat, om.WRITE_BATCH, om.WRITERS)
-        arrays = write_timed(graph, BENCH_ARRAYS, rows, om.WRITE_BATCH, om.WRITERS)
+        nodes = write_timed(graph, BENCH_NODES, flat, WRITE_BATCH, WRITERS)
+        arrays = write_timed(graph, BENCH_ARRAYS, rows, WRITE_BATCH, WRITERS)
         table = [
             {"measure": f"write {values:,} developer-month values (s)", "node per month": nodes, "arrays": arrays},
             {"measure": "nodes or properties written", "node per month": values, "arrays": len(rows)},

@@ -19,9 +19,9 @@ from typing import Any
 
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.months import Window, add_months, month_index, parse_window
+from nichegraph.months import Window, add_months, month_index
+from nichegraph.queries import windows
 from nichegraph.queries.library import run_query
-from nichegraph.queries.openrank import data_window
 
 PUBLISHED, COMPUTED = "published", "computed"
 MAX_COMPARE_DEVELOPERS = 500
@@ -138,26 +138,17 @@ def _domain(graph: Graph, domain: str) -> Selection:
 # --- windows -------------------------------------------------------------------------------
 
 
-def resolve_window(graph: Graph, text: str | None, default: str = "last12", selection: Selection = ALL) -> Window:
-    """--window, or a default: the niche's window, the last 12 months of data ('last12') or all
-    the data ('all'). A window must lie inside the loaded data."""
-    data = data_window(graph)
-    if text:
-        window = parse_window(text, "--window")
-    elif selection.niche_window and default == "last12":
-        window = parse_window(selection.niche_window, "the niche's window")
-    elif default == "all":
-        window = data
-    else:
-        window = Window(max(data.first, add_months(data.last, -11)), data.last)
-    if window.first < data.first or window.last > data.last:
-        raise BadParameter(f"--window: {window} reaches outside the loaded data, which covers {data}")
-    return window
+def resolve_window(graph: Graph, text: str | None, default: str = windows.LAST12, selection: Selection = ALL) -> Window:
+    """--window, or a default: the niche's window, the last 12 months of data (windows.LAST12) or
+    all the data (windows.ALL). A window must lie inside the loaded data."""
+    if not text and default == windows.LAST12 and selection.niche_window:
+        text = selection.niche_window
+    return windows.resolve_window(graph, text, default=default, fit=windows.INSIDE)
 
 
 def require_computed(graph: Graph, window: Window) -> None:
     """--computed needs stored values for every month of the window that has data."""
-    data = data_window(graph)
+    data = windows.require_data(windows.data_range(graph))
     covered: set[str] = {month for month in window.months() if month not in data}
     for run in run_query(graph, "openrank_runs"):
         covered.update(Window(run["first"], run["last"]).months())
@@ -465,15 +456,32 @@ def _compare_row(project: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def trends_page(graph: Graph, selection: Selection, window: Window, computed: bool = False) -> dict[str, Any]:
-    """Everything the explorer's trends page shows, in one call: year-over-year movers in the
-    window, the yearly top-10 bump chart over all the data, quarterly growth in the window, the
-    graveyard up to the window's end, and the window's newcomers, with their thresholds."""
-    data = data_window(graph)
-    page: dict[str, Any] = {"window": str(window), "openrank": source(computed), "selection": selection.to_dict()}
-    page["yoy"] = yoy(graph, selection, window if window.length <= 12 else Window.ending(window.last), computed)
-    page["ranks"] = ranks(graph, selection, Window(data.first, window.last), "year", computed)
-    page["growth"] = growth(graph, selection, window, computed) if len(whole_quarters(window)) >= 2 else None
-    page["graveyard"] = graveyard(graph, selection, Window(data.first, window.last), computed)
-    page["newcomers"] = newcomers(graph, selection, window, computed)
-    return page
+def trends_page(
+    graph: Graph,
+    selection: Selection,
+    window: Window,
+    computed: bool = False,
+    rule: GraveyardRule | None = None,
+    newcomer_min_openrank: float = 100.0,
+) -> dict[str, Any]:
+    """Everything the explorer's trends page shows, in one call: the 10 largest year-over-year
+    gains and losses in the window (its last 12 months when longer), the yearly top-10 bump chart
+    from the start of the data to the window's end, the 20 fastest-growing projects by quarter in
+    the window (when it holds two whole quarters), the graveyard up to the window's end, and the
+    window's newcomers, with their thresholds."""
+    if computed:
+        require_computed(graph, window)
+    data = windows.require_data(windows.data_range(graph))
+    since_start = Window(data.first, window.last)
+    yoy_window = window if window.length <= 12 else Window.ending(window.last)
+    enough_quarters = len(whole_quarters(window)) >= 2
+    return {
+        "window": str(window),
+        "openrank": source(computed),
+        "selection": selection.to_dict(),
+        "yoy": yoy(graph, selection, yoy_window, computed, top=10),
+        "ranks": ranks(graph, selection, since_start, "year", computed),
+        "growth": growth(graph, selection, window, computed, top=20) if enough_quarters else None,
+        "graveyard": graveyard(graph, selection, since_start, rule, computed),
+        "newcomers": newcomers(graph, selection, window, newcomer_min_openrank, computed),
+    }

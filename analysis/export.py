@@ -1,5 +1,5 @@
 """Exports of a window's stored results: niches, relations, the collaboration network, as
-CSV, JSON, GraphML (igraph writes it, igraph and Gephi read it) or GEXF (Gephi's format).
+CSV, JSON, GraphML (igraph and Gephi read it) or GEXF (Gephi's format).
 
 Everything is read back from Neo4j through the library queries, so an export shows exactly
 what Browser users and the web explorer see."""
@@ -11,13 +11,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import igraph as ig
-
+from nichegraph.analysis.niches import stored_run
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.output import to_csv, to_json
 from nichegraph.queries.library import run_query
-from nichegraph.queries.niches import stored_run
 
 WHATS = ("niches", "relations", "network")
 FORMATS = ("csv", "json", "graphml", "gexf")
@@ -80,17 +78,24 @@ def require_results(graph: Graph, window: str, what: str) -> dict[str, Any]:
     run = stored_run(graph, window)
     if run is None:
         raise NichegraphError(
-            f"--window {window}: nothing computed for this window; run `nichegraph niches --window {window}` first"
+            f"window {window}: nothing computed for this window; run `nichegraph niches --window {window}` first"
         )
     if what == "relations" and not run.get("relationsComputedAt"):
         raise NichegraphError(
-            f"--window {window}: no relations computed for this window; run `nichegraph relations --window {window}`"
+            f"window {window}: no relations computed for this window; run `nichegraph relations --window {window}`"
         )
     return run
 
 
 def export(graph: Graph, window: str, what: str, fmt: str, out: Path) -> int:
     """Write one export file; returns the number of rows (or nodes + edges for graphs)."""
+    body, count = render(graph, window, what, fmt)
+    out.write_bytes(body)
+    return count
+
+
+def render(graph: Graph, window: str, what: str, fmt: str) -> tuple[bytes, int]:
+    """One export as the bytes of its file, and its number of rows (or nodes + edges)."""
     if what not in WHATS:
         raise BadParameter(f"--what: {what!r} is not one of {', '.join(WHATS)}")
     if fmt not in FORMATS:
@@ -99,10 +104,8 @@ def export(graph: Graph, window: str, what: str, fmt: str, out: Path) -> int:
     if fmt in {"graphml", "gexf"}:
         nodes, edges = graph_data(graph, window, what)
         if fmt == "graphml":
-            write_graphml(nodes, edges, out)
-        else:
-            write_gexf(nodes, edges, out, f"nichegraph {what}, window {window}")
-        return len(nodes) + len(edges)
+            return graphml(nodes, edges), len(nodes) + len(edges)
+        return gexf(nodes, edges, f"nichegraph {what}, window {window}"), len(nodes) + len(edges)
     if what == "niches":
         rows, columns = assignments(graph, window), NICHE_COLUMNS
         payload: Any = {
@@ -118,8 +121,7 @@ def export(graph: Graph, window: str, what: str, fmt: str, out: Path) -> int:
         rows, columns = links(graph, window), NETWORK_COLUMNS
         payload = {"window": window, "links": rows}
     text = to_csv(rows, columns) if fmt == "csv" else to_json(payload) + "\n"
-    out.write_text(text, encoding="utf-8")
-    return len(rows)
+    return text.encode("utf-8"), len(rows)
 
 
 def graph_data(graph: Graph, window: str, what: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -167,18 +169,50 @@ def edge(
     }
 
 
-def write_graphml(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], out: Path) -> None:
-    graph = ig.Graph(directed=True)
-    graph.add_vertices([node["id"] for node in nodes])
-    for key in ("niche", "nicheLabel", "stability", "openrank"):
-        graph.vs[key] = [node[key] for node in nodes]
-    graph.add_edges([(e["source"], e["target"]) for e in edges])
-    for key in ("weight", "relation", "confidence", "sharedDevelopers"):
-        graph.es[key] = [e[key] for e in edges]
-    graph.write_graphml(str(out))
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+GRAPHML_NODE_KEYS = [
+    ("name", "string"),
+    ("niche", "string"),
+    ("nicheLabel", "string"),
+    ("stability", "double"),
+    ("openrank", "double"),
+]
+GRAPHML_EDGE_KEYS = [
+    ("weight", "double"),
+    ("relation", "string"),
+    ("confidence", "double"),
+    ("sharedDevelopers", "long"),
+]
 
 
-def write_gexf(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], out: Path, description: str) -> None:
+def graphml(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> bytes:
+    """GraphML as igraph and Gephi read it: the project's name in the node attribute `name`."""
+    ET.register_namespace("", GRAPHML_NS)
+    root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
+    for scope, keys in (("node", GRAPHML_NODE_KEYS), ("edge", GRAPHML_EDGE_KEYS)):
+        for name, kind in keys:
+            attributes = {"id": f"{scope[0]}_{name}", "for": scope, "attr.name": name, "attr.type": kind}
+            ET.SubElement(root, f"{{{GRAPHML_NS}}}key", attributes)
+    body = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", {"id": "G", "edgedefault": "directed"})
+    ids = {node["id"]: f"n{i}" for i, node in enumerate(nodes)}
+    for node in nodes:
+        element = ET.SubElement(body, f"{{{GRAPHML_NS}}}node", {"id": ids[node["id"]]})
+        add_data(element, "n", {"name": node["id"], **node}, GRAPHML_NODE_KEYS)
+    for e in edges:
+        element = ET.SubElement(body, f"{{{GRAPHML_NS}}}edge", {"source": ids[e["source"]], "target": ids[e["target"]]})
+        add_data(element, "e", e, GRAPHML_EDGE_KEYS)
+    ET.indent(root)
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def add_data(element: ET.Element, scope: str, values: dict[str, Any], keys: list[tuple[str, str]]) -> None:
+    for name, kind in keys:
+        value = values[name]
+        text = number(value) if kind == "double" else str(value)
+        ET.SubElement(element, f"{{{GRAPHML_NS}}}data", {"key": f"{scope}_{name}"}).text = text
+
+
+def gexf(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], description: str) -> bytes:
     ET.register_namespace("", GEXF_NS)
     root = ET.Element(f"{{{GEXF_NS}}}gexf", {"version": "1.3"})
     meta = ET.SubElement(root, f"{{{GEXF_NS}}}meta")
@@ -200,7 +234,7 @@ def write_gexf(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], out: Pa
         attributes = {"id": str(i), "source": e["source"], "target": e["target"], "weight": number(e["weight"])}
         add_values(ET.SubElement(edge_block, f"{{{GEXF_NS}}}edge", attributes), e, edge_attrs)
     ET.indent(root)
-    ET.ElementTree(root).write(out, encoding="UTF-8", xml_declaration=True)
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
 def add_values(element: ET.Element, values: dict[str, Any], attrs: list[tuple[str, str]]) -> None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from nichegraph.analysis.network import Network, developer_logins
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
-from nichegraph.queries.network import Network, developer_logins
 
 UPSTREAM, COMPETITOR, PEER = "upstream", "competitor", "peer"
 REL_TYPES = {UPSTREAM: "UPSTREAM_OF", COMPETITOR: "COMPETES_WITH", PEER: "PEER_OF"}

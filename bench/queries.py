@@ -8,18 +8,13 @@ from typing import Any
 
 import click
 
+from nichegraph.bench.stats import percentile
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.output import to_table
 from nichegraph.queries.library import load_library
 
 TARGET_P95_MS = 200.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def time_library(graph: Graph, repeats: int) -> list[dict[str, Any]]:

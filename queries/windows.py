@@ -1,0 +1,77 @@
+"""The months the loaded data covers, and the window a command, an analysis or a page works on.
+
+Every command, analysis and page chooses its window here, so they agree: the default is the
+last 12 months of the data (fewer when the data is shorter), and a window given by a person is
+checked against the data's range the way the caller asks (`fit`).
+"""
+
+from __future__ import annotations
+
+from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
+from nichegraph.months import Window, add_months, parse_window
+from nichegraph.queries.library import run_query
+
+LAST_MONTHS = 12
+
+# how a given window must relate to the data's range
+ANY = "any"  # only well-formed
+OVERLAP = "overlap"  # share at least one month with the data
+INSIDE = "inside"  # lie entirely inside the data
+FITS = (ANY, OVERLAP, INSIDE)
+
+# the window used when none is given
+LAST12 = "last12"  # the last 12 months of data
+ALL = "all"  # all the data
+DEFAULTS = (LAST12, ALL)
+
+NO_DATA = "the graph holds no monthly data yet; load some with `nichegraph load opendigger` first"
+
+
+def data_range(graph: Graph) -> Window | None:
+    """First and last month of any repository series (`queries/data_range.cypher`), None when empty."""
+    row = run_query(graph, "data_range")[0]
+    return Window(row["firstMonth"], row["lastMonth"]) if row["firstMonth"] else None
+
+
+def require_data(data: Window | None, what: str = "--window") -> Window:
+    if data is None:
+        raise BadParameter(f"{what}: {NO_DATA}")
+    return data
+
+
+def default_window(data: Window, default: str = LAST12) -> Window:
+    """The whole range, or its last 12 months (fewer when the data is shorter)."""
+    if default == ALL:
+        return data
+    return Window(max(data.first, add_months(data.last, -(LAST_MONTHS - 1))), data.last)
+
+
+def choose_window(
+    text: str | None,
+    data: Window | None,
+    *,
+    what: str = "--window",
+    default: str = LAST12,
+    fit: str = ANY,
+) -> Window:
+    """The window `text` names (checked as `fit` says), or the default window of the data.
+
+    `what` names the flag or page parameter in errors ("--window", "--months", "window")."""
+    if text:
+        window = parse_window(text, what)
+        if fit == ANY or data is None:
+            return window
+        if fit == INSIDE and (window.first < data.first or window.last > data.last):
+            raise BadParameter(f"{what}: {window} reaches outside the loaded data, which covers {data}")
+        if window.last < data.first or window.first > data.last:
+            raise BadParameter(f"{what}: {window} has no data; the data covers {data.first}..{data.last}")
+        return window
+    return default_window(require_data(data, what), default)
+
+
+def resolve_window(
+    graph: Graph, text: str | None, *, what: str = "--window", default: str = LAST12, fit: str = ANY
+) -> Window:
+    """`choose_window` against the graph's own data range."""
+    return choose_window(text, data_range(graph), what=what, default=default, fit=fit)
