@@ -407,57 +407,87 @@ def _write_hour(task: tuple[BulkPlan, int]) -> tuple[int, int]:
     plan, hour = task
     rng = random.Random(plan.seed * 1_000_003 + hour)
     start = plan.first_hour + timedelta(hours=hour)
-    archive = Archive(first_event_id=30_000_000_000 + hour * 10_000_000)
     kinds = [kind for kind, _ in MIX]
     weights = [weight for _, weight in MIX]
-    for second, kind in zip(
-        sorted(rng.randrange(3600) for _ in range(plan.events_per_hour)),
-        rng.choices(kinds, weights, k=plan.events_per_hour),
-        strict=True,
-    ):
-        _bulk_event(archive, rng, plan, start + timedelta(seconds=second), kind)
-    size = 0
+    templates = _templates()
+    size = count = 0
     with gzip.open(plan.folder / hour_file(start), "wb", compresslevel=1) as out:
-        for _, event in archive.events:
-            line = orjson.dumps(event) + b"\n"
+        for second, kind in zip(
+            sorted(rng.randrange(3600) for _ in range(plan.events_per_hour)),
+            rng.choices(kinds, weights, k=plan.events_per_hour),
+            strict=True,
+        ):
+            count += 1
+            event_id = 30_000_000_000 + hour * 10_000_000 + count
+            line = _bulk_line(templates, rng, plan, start + timedelta(seconds=second), kind, event_id)
             size += len(line)
             out.write(line)
-    return len(archive.events), size
+    return count, size
 
 
-def _bulk_event(archive: Archive, rng: random.Random, plan: BulkPlan, at: datetime, kind: str) -> None:
+# Bulk lines are filled into templates written by the Archive methods above (so they keep the
+# real field names and nesting): these values in a template stand for the event's own.
+SENTINEL_TIME = datetime(2001, 1, 1, 1, 1, 1, tzinfo=UTC)
+SENTINEL_ACTOR = User(777000001, "zzactorzz")
+SENTINEL_OTHER = User(777000002, "zzotherzz")
+SENTINEL_REPO = Repo(777000003, "zzorgzz/zzrepozz")
+SENTINEL_NUMBER, SENTINEL_ITEM, SENTINEL_COMMENT, SENTINEL_EVENT = 777000004, 777000005, 777000006, 777000008
+
+
+def _templates() -> dict[str, bytes]:
+    archive = Archive(first_event_id=SENTINEL_EVENT - 1)
+    t, actor, other, repo = SENTINEL_TIME, SENTINEL_ACTOR, SENTINEL_OTHER, SENTINEL_REPO
+    number, item, comment = SENTINEL_NUMBER, SENTINEL_ITEM, SENTINEL_COMMENT
+    made = {
+        "IssuesEvent": archive.issue_opened(t, repo, actor, number, item),
+        "IssueCommentEvent": archive.issue_comment(t, repo, actor, number, item, comment, other),
+        "PullRequestEvent:opened": archive.pull_opened(t, repo, actor, number, item),
+        "PullRequestEvent:merged": archive.pull_closed(t, repo, actor, number, item, other, merged=True),
+        "PullRequestEvent:closed": archive.pull_closed(t, repo, actor, number, item, other, merged=False),
+        "PullRequestReviewEvent": archive.review(t, repo, actor, number, item, other, comment),
+        "PullRequestReviewCommentEvent": archive.review_comment(t, repo, actor, number, item, other, comment),
+        "PushEvent": archive.push(t, repo, actor, comment),
+        "WatchEvent": archive.star(t, repo, actor),
+        "ForkEvent": archive.fork(t, repo, actor, comment),
+        "CreateEvent": archive.create_branch(t, repo, actor, f"feature-{number}"),
+        "ReleaseEvent": archive.add(t, "ReleaseEvent", actor, repo, {"action": "published"}),
+    }
+    for kind, _ in MIX:
+        made.setdefault(kind, archive.add(t, kind, actor, repo, {}))
+    for event in made.values():
+        event["id"] = str(SENTINEL_EVENT)
+    return {kind: orjson.dumps(event) + b"\n" for kind, event in made.items()}
+
+
+def _bulk_line(
+    templates: dict[str, bytes], rng: random.Random, plan: BulkPlan, at: datetime, kind: str, event_id: int
+) -> bytes:
     # popular repositories and developers get most events (a skewed, heavy-tailed pick)
     repo_index = min(int(rng.paretovariate(1.2)) - 1, plan.repos - 1)
     dev_index = min(int(rng.paretovariate(1.1)) - 1, plan.developers - 1)
-    repo = Repo(1_000 + repo_index, f"org{repo_index % 997}/project{repo_index}")
-    login = f"dev{dev_index}" + ("[bot]" if dev_index % 50 == 7 else "")
-    actor = User(10_000 + dev_index, login)
+    other_index = (dev_index * 7 + 3) % plan.developers
+    if kind == "PullRequestEvent":
+        kind = "PullRequestEvent:" + ("opened" if rng.random() < 0.55 else rng.choice(["merged", "merged", "closed"]))
     number = rng.randrange(1, 5_000)
-    item_id = repo.id * 100_000 + number
-    other = User(10_000 + (dev_index * 7 + 3) % plan.developers, f"dev{(dev_index * 7 + 3) % plan.developers}")
-    if kind == "IssuesEvent":
-        archive.issue_opened(at, repo, actor, number, item_id)
-    elif kind == "IssueCommentEvent":
-        archive.issue_comment(at, repo, actor, number, item_id, rng.randrange(10**9, 10**10), other)
-    elif kind == "PullRequestEvent":
-        if rng.random() < 0.55:
-            archive.pull_opened(at, repo, actor, number, item_id)
-        else:
-            archive.pull_closed(at, repo, actor, number, item_id, other, merged=rng.random() < 0.7)
-    elif kind == "PullRequestReviewEvent":
-        archive.review(at, repo, actor, number, item_id, other, rng.randrange(10**9, 10**10))
-    elif kind == "PullRequestReviewCommentEvent":
-        archive.review_comment(at, repo, actor, number, item_id, other, rng.randrange(10**9, 10**10))
-    elif kind == "PushEvent":
-        archive.push(at, repo, actor, rng.randrange(10**9, 10**10))
-    elif kind == "WatchEvent":
-        archive.star(at, repo, actor)
-    elif kind == "ForkEvent":
-        archive.fork(at, repo, actor, rng.randrange(10**8, 10**9))
-    elif kind == "CreateEvent":
-        archive.create_branch(at, repo, actor, f"feature-{number}")
-    else:
-        archive.add(at, kind, actor, repo, {"action": "published"} if kind == "ReleaseEvent" else {})
+    repo_id = 1_000 + repo_index
+    values = [
+        (b"2001-01-01T01:01:01Z", stamp(at).encode()),
+        (b"zzactorzz", (f"dev{dev_index}" + ("[bot]" if dev_index % 50 == 7 else "")).encode()),
+        (b"zzotherzz", f"dev{other_index}".encode()),
+        (b"zzorgzz", f"org{repo_index % 997}".encode()),
+        (b"zzrepozz", f"project{repo_index}".encode()),
+        (b"777000001", str(10_000 + dev_index).encode()),
+        (b"777000002", str(10_000 + other_index).encode()),
+        (b"777000003", str(repo_id).encode()),
+        (b"777000004", str(number).encode()),
+        (b"777000005", str(repo_id * 100_000 + number).encode()),
+        (b"777000006", str(rng.randrange(10**9, 10**10)).encode()),
+        (b"777000008", str(event_id).encode()),
+    ]
+    line = templates[kind]
+    for sentinel, value in values:
+        line = line.replace(sentinel, value)
+    return line
 
 
 def iter_lines(paths: Iterable[Path]) -> Iterator[bytes]:
