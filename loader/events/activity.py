@@ -119,12 +119,18 @@ def compute_activity(
         "repos": sorted({name.lower() for name in names or []}),
         **weights.parameters(),
     }
-    return shape_activity(store.rows("activity", parameters), names)
+    rows = store.rows("activity", parameters)
+    ids = sorted({row["repo_id"] for row in rows})
+    names_now = {row["repo_id"]: row["name"] for row in store.rows("repo_names", {"ids": ids})} if ids else {}
+    return shape_activity(rows, names, names_now)
 
 
-def shape_activity(rows: list[dict[str, Any]], names: list[str] | None) -> ActivityResult:
-    """Group SQL rows by repository under its latest name, each developer under their latest login."""
-    repo_names = _latest(rows, "repo_id", "repo_name")
+def shape_activity(
+    rows: list[dict[str, Any]], names: list[str] | None, names_now: dict[int, str] | None = None
+) -> ActivityResult:
+    """Group SQL rows by repository under its latest name (`names_now`, else the latest in the rows),
+    each developer under their latest login."""
+    repo_names = names_now or _latest(rows, "repo_id", "repo_name")
     logins = _latest(rows, "developer_id", "developer_login")
     result = ActivityResult(repos={}, missing=[], rows=len(rows))
     for row in rows:

@@ -3,7 +3,7 @@
 -- whose shape is not such an event (`problem` says what is wrong; nothing is loaded then).
 -- Only the fields read below are parsed; unknown fields are skipped.
 -- Parameters: {database:Identifier}, {table:Identifier}, {path:String} (a file, folder glob or
--- list glob), {first:Date}, {end:Date} (created_at in [first, end))
+-- list glob)
 INSERT INTO {database:Identifier}.{table:Identifier}
 SELECT
     'GitHub',
@@ -67,5 +67,4 @@ FROM
 )
 WHERE problem != ''
    OR (type IN ('IssuesEvent', 'IssueCommentEvent', 'PullRequestEvent', 'PullRequestReviewEvent',
-                'PullRequestReviewCommentEvent')
-       AND event_time >= {first:Date} AND event_time < {end:Date})
+                'PullRequestReviewCommentEvent'))

@@ -109,7 +109,7 @@ def run_events_load(
     window = parse_window(months, "--months") if months else None
     weight_set = weights_named(weights)
     progress = Progress(total=None, quiet=quiet)
-    with open_events(source, window, password=settings.clickhouse_password, note=progress.note) as store:
+    with open_events(source, password=settings.clickhouse_password, note=progress.note) as store:
         names, overlap = choose_repos(store, selection, window)
         activity = compute_activity(store, names, window, weight_set)
         label = store.label

@@ -25,7 +25,6 @@ from urllib.parse import unquote, urlsplit
 from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.events import sql
 from nichegraph.loader.events.diagnose import diagnose_file
-from nichegraph.months import Window
 
 SERVER_SCHEMES = {"clickhouse": (8123, False), "clickhouses": (8443, True)}
 IMPORT_DATABASE = "nichegraph"
@@ -55,7 +54,6 @@ def is_server_url(text: str) -> bool:
 @contextmanager
 def open_events(
     source: str,
-    window: Window | None,
     *,
     password: str | None = None,
     note: Callable[[str], None] = lambda _text: None,
@@ -66,7 +64,7 @@ def open_events(
         return
     store = FilesStore(source, find_files(source))
     try:
-        store.load(window, note)
+        store.load(note)
         yield store
     finally:
         store.close()
@@ -126,8 +124,8 @@ class FilesStore:
         result = self.run(sql.over_events(self.layout, name, views), {**self.table(), **parameters})
         return result.to_pylist()
 
-    def load(self, window: Window | None, note: Callable[[str], None]) -> ImportReport:
-        """Import every file (only the months of `window`); refuse the lot at the first bad line."""
+    def load(self, note: Callable[[str], None]) -> ImportReport:
+        """Import every file; refuse the lot at the first bad line."""
         import time
 
         from nichegraph.progress import Progress
@@ -138,7 +136,7 @@ class FilesStore:
         progress = Progress(total=len(self.files), unit="files", quiet=len(self.files) < 50)
         note(f"reading {len(self.files)} GH Archive file(s) from {self.source} with chdb")
         for batch in batches(self.files, FILES_PER_STATEMENT):
-            self.import_batch(batch, window)
+            self.import_batch(batch)
             for path in batch:
                 progress.item_done(path.name, 0)
         progress.finish()
@@ -151,8 +149,8 @@ class FilesStore:
         self.report.seconds = time.monotonic() - started
         return self.report
 
-    def import_batch(self, batch: list[Path], window: Window | None) -> None:
-        parameters = {**self.table(), "path": file_pattern(batch), **sql.window_bounds(window)}
+    def import_batch(self, batch: list[Path]) -> None:
+        parameters = {**self.table(), "path": file_pattern(batch)}
         try:
             self.run(sql.statement("import_gharchive"), parameters, "CSV")
         except Exception as error:  # chdb raises its own error types; every one is about the input here

@@ -66,7 +66,7 @@ def assert_scores(actual: dict, expected: dict) -> None:  # type: ignore[type-ar
 
 
 def test_activity_of_every_repository_matches_the_hand_computed_scores(small_case: Path) -> None:
-    with open_events(str(small_case), None) as store:
+    with open_events(str(small_case)) as store:
         result = compute_activity(store, None, None, WEIGHTS["current"])
         imported = store.report.rows
     assert_scores(scores(result), EXPECTED_CURRENT)
@@ -78,14 +78,14 @@ def test_activity_of_every_repository_matches_the_hand_computed_scores(small_cas
 
 
 def test_classic_weights(small_case: Path) -> None:
-    with open_events(str(small_case), None) as store:
+    with open_events(str(small_case)) as store:
         result = compute_activity(store, ["acme/engine"], None, WEIGHTS["classic"])
     # classic weights: comment 1, issue 2, pull 3, review comment 4, merged 2
     assert_scores(scores(result), {"acme/engine": {"2023-02": {"alice": math.sqrt(3 + 2), "bob": math.sqrt(4)}}})
 
 
 def test_series_per_repository_month(small_case: Path) -> None:
-    with open_events(str(small_case), None) as store:
+    with open_events(str(small_case)) as store:
         repo = compute_activity(store, None, None, WEIGHTS["current"]).repos["rocketorg/rocket"]
     january = repo.months["2023-01"]
     assert len(january) == 4  # participants
@@ -94,16 +94,24 @@ def test_series_per_repository_month(small_case: Path) -> None:
 
 
 def test_repositories_are_found_by_any_name_they_had(small_case: Path) -> None:
-    with open_events(str(small_case), None) as store:
+    with open_events(str(small_case)) as store:
         result = compute_activity(store, ["ACME/Rocket", "nobody/here"], None, WEIGHTS["current"])
     assert set(result.repos) == {"rocketorg/rocket"}
     assert result.missing == ["nobody/here"]
 
 
-def test_months_limit_what_is_read(small_case: Path) -> None:
-    with open_events(str(small_case), Window("2023-02", "2023-02")) as store:
+def test_months_limit_what_is_counted_not_the_names(small_case: Path) -> None:
+    with open_events(str(small_case)) as store:
         result = compute_activity(store, None, Window("2023-02", "2023-02"), WEIGHTS["current"])
     expected = {
         repo: {m: devs for m, devs in months.items() if m == "2023-02"} for repo, months in EXPECTED_CURRENT.items()
     }
     assert_scores(scores(result), expected)
+
+
+def test_a_repository_keeps_its_latest_name_whatever_the_months(small_case: Path) -> None:
+    with open_events(str(small_case)) as store:
+        january = compute_activity(store, ["acme/rocket"], Window("2023-01", "2023-01"), WEIGHTS["current"])
+    assert list(january.repos) == ["rocketorg/rocket"]
+    assert set(january.repos["rocketorg/rocket"].months) == {"2023-01"}
+    assert january.repos["rocketorg/rocket"].former_names == {"acme/rocket"}

@@ -32,7 +32,7 @@ def write_gz(path: Path, lines: list[bytes]) -> Path:
 
 
 def refused(source: Path | str) -> str:
-    with pytest.raises(EventsInputError) as caught, open_events(str(source), None):
+    with pytest.raises(EventsInputError) as caught, open_events(str(source)):
         pass
     return str(caught.value)
 
@@ -94,7 +94,7 @@ def test_a_line_that_is_not_an_event_is_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", ["{folder}/nothing-*.json.gz", "{folder}"])
 def test_a_source_without_files_is_a_bad_parameter(tmp_path: Path, source: str) -> None:
-    with pytest.raises(BadParameter, match="SOURCE: "), open_events(source.format(folder=tmp_path), None):
+    with pytest.raises(BadParameter, match="SOURCE: "), open_events(source.format(folder=tmp_path)):
         pass
 
 

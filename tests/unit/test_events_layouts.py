@@ -65,7 +65,7 @@ CREATE TABLE nichegraph.xlab_events AS nichegraph.events;
 def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("gharchive-layouts")
     write_small_case(folder)
-    with open_events(str(folder), None) as files:
+    with open_events(str(folder)) as files:
         files.run(GITHUB_EVENTS_TABLE, {}, "CSV")
         files.run(GITHUB_EVENTS_FROM_FILES, {"path": f"{folder}/*.json.gz"}, "CSV")
         files.run(XLAB_WITH_OTHER_PLATFORMS, {}, "CSV")
