@@ -75,3 +75,61 @@ def small_case() -> Archive:
 
 def write_small_case(folder: Path) -> list[Path]:
     return small_case().write(folder)
+
+
+# --- the expansion case -----------------------------------------------------------------------------
+
+SEED_A = Repo(1001, "seed/a")
+EXPANSION_CANDIDATES = {  # repository -> developers active in it in March 2023 (d1 ... d12)
+    Repo(1002, "c/one"): [1, 2, 3, 4, 5, 6, 7, 8, 11],
+    Repo(1003, "c/two"): [1, 2, 3, 4, 5, 12],
+    Repo(1004, "c/three"): [6, 7, 8],
+    Repo(1005, "c/four"): [9, 10],
+    Repo(1006, "c/five"): [10],
+}
+CI_BOT = User(90001, "ci-bot[bot]")
+OUTSIDE = Repo(1007, "c/later")  # the seed's developers, but in May: outside the period
+
+
+def developer(number: int) -> User:
+    return User(500 + number, f"d{number}")
+
+
+def expansion_case() -> Archive:
+    """seed/a has d1..d10 active in March 2023 (and a bot); the candidates share some of them.
+
+    Every developer's way of being active varies (an issue, a comment, a pull request, a review,
+    a review comment): all five kinds make a developer active. d8 only reviews in c/one.
+    """
+    archive = Archive()
+    kinds = ["issue", "comment", "pull", "review", "review_comment"]
+    serial = iter(range(10_000, 99_999))
+    for index, number in enumerate(range(1, 11)):
+        _active(archive, SEED_A, developer(number), kinds[index % 5], next(serial))
+    archive.issue_comment(at(3, 2, 9), SEED_A, CI_BOT, 1, 777, next(serial), developer(1))
+    archive.issue_comment(at(3, 2, 9), Repo(1008, "c/bots"), CI_BOT, 1, 778, next(serial), CI_BOT)
+    for repo, numbers in EXPANSION_CANDIDATES.items():
+        for index, number in enumerate(numbers):
+            kind = "review" if (repo.name, number) == ("c/one", 8) else kinds[(index + 2) % 5]
+            _active(archive, repo, developer(number), kind, next(serial))
+    for number in range(1, 11):
+        archive.issue_opened(datetime(2023, 5, 3, 9, tzinfo=UTC), OUTSIDE, developer(number), number, 60_000 + number)
+    # events that make nobody active: a push, a star
+    archive.push(at(3, 4, 9), Repo(1002, "c/one"), developer(12), 9_100_001)
+    archive.star(at(3, 4, 9), Repo(1005, "c/four"), developer(1))
+    return archive
+
+
+def _active(archive: Archive, repo: Repo, user: User, kind: str, serial: int) -> None:
+    when = at(3, 1 + serial % 27, serial % 24)
+    author = developer(1)
+    if kind == "issue":
+        archive.issue_opened(when, repo, user, serial, serial)
+    elif kind == "comment":
+        archive.issue_comment(when, repo, user, 1, 1, serial, author)
+    elif kind == "pull":
+        archive.pull_opened(when, repo, user, serial, serial)
+    elif kind == "review":
+        archive.review(when, repo, user, 2, 2, author, serial)
+    else:
+        archive.review_comment(when, repo, user, 2, 2, author, serial)
