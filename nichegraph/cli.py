@@ -48,6 +48,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
         "bench_load_command",
         "Load a whole OpenDigger folder into an empty database and...",
     ),
+    "events": (
+        "nichegraph.bench.events",
+        "bench_events_command",
+        "Read GH Archive files with embedded ClickHouse and...",
+    ),
     "layout": ("nichegraph.bench.load", "bench_layout_command", "Compare one relationship per month with one per..."),
     "niches": ("nichegraph.bench.niches", "bench_niches", "Time the network build (Python over streamed rows, and..."),
     "openrank": (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -14,11 +13,6 @@ from nichegraph.output import to_json
 @click.command("events")
 @click.argument("source")
 @click.option("--repos", help="Comma-separated owner/repo names (any name they had in the events)")
-@click.option(
-    "--repos-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File with one owner/repo per line (# comments allowed)",
-)
 @click.option("--seeds", help="Seed projects: load them and the --top repositories sharing most active developers")
 @click.option("--top", type=int, default=50, show_default=True, help="With --seeds: how many neighbours to load")
 @click.option("--months", help="Only these months, FIRST:LAST, e.g. 2024-10:2025-03")
@@ -36,7 +30,6 @@ def load_events(
     settings: Settings,
     source: str,
     repos: str | None,
-    repos_file: Path | None,
     seeds: str | None,
     top: int,
     months: str | None,
@@ -51,7 +44,7 @@ def load_events(
     before anything is written; repositories are written atomically, like `load opendigger`."""
     from nichegraph.loader.events.load import Selection, run_events_load
 
-    selection = Selection.from_options(repos, repos_file, seeds, top)
+    selection = Selection.from_options(repos, seeds, top)
     result = run_events_load(settings, source, selection, months, weights, workers)
     if as_json:
         click.echo(to_json(result.to_dict()))

@@ -7,7 +7,6 @@ is touched); then the repositories go through `load_repos` like OpenDigger's, on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from nichegraph.config import Settings
@@ -33,22 +32,13 @@ class Selection:
     top: int = DEFAULT_TOP
 
     @classmethod
-    def from_options(
-        cls, repos: str | None, repos_file: Path | None, seeds: str | None, top: int = DEFAULT_TOP
-    ) -> Selection:
-        if sum(option is not None for option in (repos, repos_file, seeds)) > 1:
-            raise BadParameter("--repos, --repos-file and --seeds: give only one of them")
+    def from_options(cls, repos: str | None, seeds: str | None, top: int = DEFAULT_TOP) -> Selection:
+        if repos is not None and seeds is not None:
+            raise BadParameter("--repos and --seeds: give one or the other")
         if seeds is not None:
             return cls(seeds=[check_repo_name(name, "--seeds") for name in read_repo_list(seeds, "--seeds")], top=top)
         if repos is not None:
             return cls(repos=[check_repo_name(name) for name in read_repo_list(repos, "--repos")])
-        if repos_file is not None:
-            try:
-                text = repos_file.read_text(encoding="utf-8")
-            except OSError as error:
-                raise BadParameter(f"--repos-file: cannot read {repos_file}: {error}") from error
-            where = f"--repos-file {repos_file}"
-            return cls(repos=[check_repo_name(name, where) for name in read_repo_list(text, where)])
         return cls()
 
 
