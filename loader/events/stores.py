@@ -60,7 +60,11 @@ def open_events(
 ) -> Iterator[EventsStore]:
     """The events of SOURCE: a clickhouse(s):// URL, or GH Archive files (a folder, a glob or a file)."""
     if is_server_url(source):
-        yield ServerStore.connect(source, password)
+        server = ServerStore.connect(source, password)
+        try:
+            yield server
+        finally:
+            server.client.close()
         return
     store = FilesStore(source, find_files(source))
     try:
