@@ -184,6 +184,11 @@ def relations(settings: Settings, window: str | None, out: Path | None, as_json:
 @click.option(
     "--min-shared", type=int, default=10, show_default=True, help="With --events: shared active developers of an edge"
 )
+@click.option(
+    "--network-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --events: also write the landscape as the report's network file ({nodes, edges} JSON)",
+)
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -198,6 +203,7 @@ def expand_command(
     months: str | None,
     top: int,
     min_shared: int,
+    network_out: Path | None,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -208,8 +214,13 @@ def expand_command(
         if window or depth is not None or follow is not None:
             raise BadParameter("--events: use --months, --top and --min-shared (not --window, --depth, --follow)")
         params = EventsExpandParams(top=top, min_shared=min_shared, min_openrank=min_openrank).check()
-        show_events_expansion(expand_from_events(settings, events_source, seeds, months, params), out, as_json)
+        result = expand_from_events(settings, events_source, seeds, months, params)
+        if network_out:
+            network_out.write_text(to_json(result.landscape_file()) + "\n", encoding="utf-8")
+        show_events_expansion(result, out, as_json)
         return
+    if network_out:
+        raise BadParameter("--network-out: only with --events")
     params = ExpandParams(
         min_openrank=min_openrank, depth=2 if depth is None else depth, follow=5 if follow is None else follow
     ).check()

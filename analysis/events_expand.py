@@ -97,6 +97,15 @@ class EventsExpansion:
     def left_out(self) -> list[Member]:
         return [member for member in self.members if not member.kept]
 
+    def landscape_file(self) -> dict[str, Any]:
+        """The kept nodes and edges in the layout of the report's own network file
+        (graph_landscape_2025-05.json): nodes [repo, rounded mean OpenRank], edges [a, b, shared]."""
+        nodes = sorted(self.kept(), key=lambda m: (-(m.openrank.value if m.openrank else 0.0), m.repo))
+        return {
+            "nodes": [[m.repo, round(m.openrank.value) if m.openrank else None] for m in nodes],
+            "edges": [[a, b, shared] for a, b, shared in self.edges],
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "period": self.period,

@@ -34,7 +34,7 @@ def test_expand_from_events_with_openrank_from_the_graph(scratch: Graph, tmp_pat
 
     done = nichegraph(
         uri, "expand", "--events", str(events), "--seeds", "seed/a", "--months", "2023-03:2023-03",
-        "--top", "4", "--min-shared", "4", "--json",
+        "--top", "4", "--min-shared", "4", "--json", "--network-out", str(tmp_path / "landscape.json"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -47,6 +47,11 @@ def test_expand_from_events_with_openrank_from_the_graph(scratch: Graph, tmp_pat
         ("c/one", "c/two", 5),
         ("c/two", "seed/a", 5),
     ]
+    # the report's own file layout: nodes by OpenRank (the seed has none), edges strongest first
+    assert json.loads((tmp_path / "landscape.json").read_text()) == {
+        "nodes": [["c/one", 20], ["c/two", 15], ["seed/a", None]],
+        "edges": [["c/one", "seed/a", 8], ["c/one", "c/two", 5], ["c/two", "seed/a", 5]],
+    }
     left_out = {row["repo"]: row["reason"] for row in result["leftOut"]}
     assert left_out == {
         "c/three": "isolated: no other node shares 4 active developers with it",

@@ -128,7 +128,7 @@ class FilesStore:
         result = self.run(sql.over_events(self.layout, name, views), {**self.table(), **parameters})
         return result.to_pylist()
 
-    def load(self, note: Callable[[str], None]) -> ImportReport:
+    def load(self, note: Callable[[str], None], quiet: bool = False) -> ImportReport:
         """Import every file; refuse the lot at the first bad line."""
         import time
 
@@ -137,12 +137,12 @@ class FilesStore:
         started = time.monotonic()
         self.run(f"CREATE DATABASE {IMPORT_DATABASE}", {}, "CSV")
         self.run(sql.statement("create_events_table"), self.table(), "CSV")
-        progress = Progress(total=len(self.files), unit="files", quiet=len(self.files) < 50)
+        todo = list(batches(self.files, FILES_PER_STATEMENT))
+        progress = Progress(total=len(todo), unit="batches of files", quiet=quiet or len(todo) < 8)
         note(f"reading {len(self.files)} GH Archive file(s) from {self.source} with chdb")
-        for batch in batches(self.files, FILES_PER_STATEMENT):
+        for batch in todo:
             self.import_batch(batch)
-            for path in batch:
-                progress.item_done(path.name, 0)
+            progress.item_done(f"{batch[0].name} .. {batch[-1].name}", 0)
         progress.finish()
         self.check_problems()
         self.report.files = len(self.files)
