@@ -11,10 +11,10 @@ from typing import Any
 
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.events.activity import ActivityResult, ActivitySource, compute_activity, weights_named
 from nichegraph.loader.events.expansion import Overlap, seed_overlap
-from nichegraph.loader.events.stores import EventsStore, FilesStore, ImportReport, open_events
+from nichegraph.loader.events.stores import EventsStore, FilesStore, ImportReport, is_server_url, open_events
 from nichegraph.loader.opendigger import check_repo_name
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
 from nichegraph.months import Window, parse_window
@@ -36,10 +36,18 @@ class Selection:
         if repos is not None and seeds is not None:
             raise BadParameter("--repos and --seeds: give one or the other")
         if seeds is not None:
-            return cls(seeds=[check_repo_name(name, "--seeds") for name in read_repo_list(seeds, "--seeds")], top=top)
+            return cls(seeds=named(seeds, "--seeds"), top=top)
         if repos is not None:
-            return cls(repos=[check_repo_name(name) for name in read_repo_list(repos, "--repos")])
+            return cls(repos=named(repos, "--repos"))
         return cls()
+
+
+def named(text: str, flag: str) -> list[str]:
+    """The repository names a flag lists; a malformed one is a bad parameter."""
+    try:
+        return [check_repo_name(name, flag) for name in read_repo_list(text, flag)]
+    except NichegraphError as error:
+        raise BadParameter(str(error)) from None
 
 
 @dataclass
@@ -98,6 +106,10 @@ def run_events_load(
         raise BadParameter("--workers: must be at least 1")
     window = parse_window(months, "--months") if months else None
     weight_set = weights_named(weights)
+    if is_server_url(source) and not (selection.repos or selection.seeds):
+        raise BadParameter(
+            "--repos or --seeds: a ClickHouse server holds far more than one graph should; name the repositories"
+        )
     progress = Progress(total=None, quiet=quiet)
     with open_events(source, password=settings.clickhouse_password, note=progress.note) as store:
         names, overlap = choose_repos(store, selection, window)
@@ -122,10 +134,4 @@ def choose_repos(
         names = [seed.name for seed in overlap.seeds] + overlap.missing_seeds
         names += [candidate.name for candidate in overlap.candidates[: selection.top]]
         return names, overlap
-    if selection.repos:
-        return selection.repos, None
-    if not isinstance(store, FilesStore):
-        raise BadParameter(
-            "--repos or --seeds: a ClickHouse server holds far more than one graph should; name the repositories"
-        )
-    return None, None
+    return selection.repos, None
