@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from nichegraph.analysis import export as exporter
+from nichegraph.analysis.events_expand import EventsExpandParams, EventsExpansion, explain, graph_openrank
 from nichegraph.analysis.expand import ExpandParams, expand, expand_json, resolve_seeds
 from nichegraph.analysis.network import NetworkParams, load_network
 from nichegraph.analysis.niches import (
@@ -29,6 +30,7 @@ from nichegraph.analysis.relations import (
 )
 from nichegraph.config import Settings
 from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
 from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries import windows
@@ -170,8 +172,23 @@ def relations(settings: Settings, window: str | None, out: Path | None, as_json:
 @click.option("--seeds", required=True, help="Seed projects, comma-separated: pytorch/pytorch,huggingface/transformers")
 @window_option
 @click.option("--min-openrank", type=float, default=10.0, show_default=True, help="Mean monthly OpenRank to keep")
-@click.option("--depth", type=int, default=2, show_default=True, help="Links followed outwards from the seeds")
-@click.option("--follow", type=int, default=5, show_default=True, help="Strongest links followed from each member")
+@click.option("--depth", type=int, help="Links followed outwards from the seeds [default: 2]")
+@click.option("--follow", type=int, help="Strongest links followed from each member [default: 5]")
+@click.option(
+    "--events",
+    "events_source",
+    help="Expand as the landscape report does, in SQL over GitHub events: GH Archive files or clickhouse://...",
+)
+@click.option("--months", help="With --events: the period FIRST:LAST [default: the last 12 months in the graph]")
+@click.option("--top", type=int, default=50, show_default=True, help="With --events: candidates considered")
+@click.option(
+    "--min-shared", type=int, default=10, show_default=True, help="With --events: shared active developers of an edge"
+)
+@click.option(
+    "--network-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --events: also write the landscape as the report's network file ({nodes, edges} JSON)",
+)
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -180,15 +197,33 @@ def expand_command(
     seeds: str,
     window: str | None,
     min_openrank: float,
-    depth: int,
-    follow: int,
+    depth: int | None,
+    follow: int | None,
+    events_source: str | None,
+    months: str | None,
+    top: int,
+    min_shared: int,
+    network_out: Path | None,
     out: Path | None,
     as_json: bool,
 ) -> None:
     """Grow a landscape from seed projects along the strongest collaboration links, keeping
     projects whose mean monthly OpenRank reaches the threshold; says how each was reached and
-    why others were left out."""
-    params = ExpandParams(min_openrank=min_openrank, depth=depth, follow=follow).check()
+    why others were left out. With --events, the report's own method over GitHub events."""
+    if events_source:
+        if window or depth is not None or follow is not None:
+            raise BadParameter("--events: use --months, --top and --min-shared (not --window, --depth, --follow)")
+        params = EventsExpandParams(top=top, min_shared=min_shared, min_openrank=min_openrank).check()
+        result = expand_from_events(settings, events_source, seeds, months, params)
+        if network_out:
+            network_out.write_text(to_json(result.landscape_file()) + "\n", encoding="utf-8")
+        show_events_expansion(result, out, as_json)
+        return
+    if network_out:
+        raise BadParameter("--network-out: only with --events")
+    params = ExpandParams(
+        min_openrank=min_openrank, depth=2 if depth is None else depth, follow=5 if follow is None else follow
+    ).check()
     steps = progress()
     with Graph(settings) as graph:
         seed_names = resolve_seeds(graph, seeds)
@@ -228,6 +263,55 @@ def expand_command(
                 ]
             )
         )
+
+
+def expand_from_events(
+    settings: Settings, source: str, seeds: str, months: str | None, params: EventsExpandParams
+) -> EventsExpansion:
+    """The events answer who shares active developers; the graph gives OpenRank; explain decides."""
+    from nichegraph.loader.events.expansion import pair_overlap, seed_overlap
+    from nichegraph.loader.events.stores import open_events
+    from nichegraph.loader.pipeline import read_repo_list
+
+    seed_names = read_repo_list(seeds, "--seeds")
+    steps = progress()
+    with Graph(settings) as graph:
+        period = windows.resolve_window(graph, months, what="--months")
+        openrank = graph_openrank(graph, str(period))
+    with open_events(source, password=settings.clickhouse_password, note=steps.note) as store:
+        overlap = seed_overlap(store, seed_names, period, params.top)
+        names = [item.name for item in [*overlap.seeds, *overlap.candidates[: params.top]]]
+        pairs = pair_overlap(store, overlap, names, period, params.min_shared)
+    return explain(
+        str(period),
+        overlap.seeds,
+        overlap.candidates,
+        pairs,
+        openrank,
+        params,
+        overlap.seed_developers,
+        overlap.missing_seeds,
+    )
+
+
+def show_events_expansion(result: EventsExpansion, out: Path | None, as_json: bool) -> None:
+    payload = result.to_dict()
+    write_out(out, payload, payload["members"] + payload["leftOut"])
+    if as_json:
+        click.echo(to_json(payload))
+        return
+    kept = result.kept()
+    click.echo(
+        f"period {result.period}: {len(kept)} projects and {len(result.edges)} edges from {len(result.seeds)} seed(s) "
+        f"with {result.seed_developers:,} active developers"
+    )
+    if result.missing_seeds:
+        click.echo(f"seeds without active developers in the period: {', '.join(result.missing_seeds)}")
+    columns = ["repo", "rank", "sharedWithSeeds", "meanOpenrank", "openrankSource", "edges", "reason"]
+    click.echo(to_table(payload["members"], columns))
+    if payload["leftOut"]:
+        click.echo(f"\nleft out ({len(payload['leftOut'])}):")
+        click.echo(to_table(payload["leftOut"], ["repo", "rank", "sharedWithSeeds", "meanOpenrank", "reason"]))
 
 
 @click.command("export")

@@ -10,6 +10,7 @@ import click
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
+from nichegraph.loader.events.cli import load_events
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
@@ -23,7 +24,7 @@ SEEDS_FILE = Path(__file__).with_name("seeds.txt")
 
 @click.group()
 def load() -> None:
-    """Load data into the graph (OpenDigger metrics, landscape labels)."""
+    """Load data into the graph (OpenDigger metrics, GitHub events, landscape labels)."""
 
 
 def choose_repos(
@@ -154,5 +155,7 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
     if not result.ok:
         sys.exit(1)
 
+
+load.add_command(load_events)
 
 COMMANDS = [load]

@@ -17,7 +17,7 @@ from nichegraph.errors import NichegraphError
 # name -> (module, attribute, one-line summary for `--help`). The summary is written here so that
 # listing the commands imports none of them; a fast test checks it against each command's help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "load": ("nichegraph.loader.cli", "load", "Load data into the graph (OpenDigger metrics, landscape..."),
+    "load": ("nichegraph.loader.cli", "load", "Load data into the graph (OpenDigger metrics, GitHub..."),
     "stats": ("nichegraph.queries.cli", "stats", "Counts of repos, developers (bots separately), monthly..."),
     "query": ("nichegraph.queries.cli", "query", "Run a library query from queries/ with the example..."),
     "niches": ("nichegraph.analysis.cli", "niches", "Find niches: Leiden communities of the window's..."),
@@ -47,6 +47,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
         "nichegraph.bench.load",
         "bench_load_command",
         "Load a whole OpenDigger folder into an empty database and...",
+    ),
+    "events": (
+        "nichegraph.bench.events",
+        "bench_events_command",
+        "Read GH Archive files with embedded ClickHouse and...",
     ),
     "layout": ("nichegraph.bench.load", "bench_layout_command", "Compare one relationship per month with one per..."),
     "niches": ("nichegraph.bench.niches", "bench_niches", "Time the network build (Python over streamed rows, and..."),

@@ -52,6 +52,7 @@ class Settings:
     browser_url: str = DEFAULT_BROWSER_URL  # where the explorer's "open in Neo4j Browser" links point
     neo4j_heap: str = DEFAULT_NEO4J_HEAP  # the local server's memory
     neo4j_pagecache: str = DEFAULT_NEO4J_PAGECACHE
+    clickhouse_password: str | None = None  # for clickhouse:// event sources (never in the URL)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,6 +69,7 @@ class Settings:
             browser_url=env.get("NICHEGRAPH_BROWSER_URL") or DEFAULT_BROWSER_URL,
             neo4j_heap=env.get("NICHEGRAPH_NEO4J_HEAP") or DEFAULT_NEO4J_HEAP,
             neo4j_pagecache=env.get("NICHEGRAPH_NEO4J_PAGECACHE") or DEFAULT_NEO4J_PAGECACHE,
+            clickhouse_password=env.get("NICHEGRAPH_CLICKHOUSE_PASSWORD") or None,
         )
 
     def with_overrides(self, **overrides: object) -> Settings:
