@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from nichegraph.analysis.pipeline import compute_niches
 from nichegraph.analysis.network import NetworkParams, build_network, cypher_pair_sums, load_network, stream_activity
 from nichegraph.analysis.niches import NicheParams, detect_niches, stored_membership
+from nichegraph.analysis.pipeline import compute_niches
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
 from nichegraph.queries.library import run_query

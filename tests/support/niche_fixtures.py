@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from nichegraph.analysis.pipeline import compute_niches, compute_relations
 from nichegraph.analysis.network import NetworkParams
 from nichegraph.analysis.niches import NicheParams, NicheResult
+from nichegraph.analysis.pipeline import compute_niches, compute_relations
 from nichegraph.analysis.relations import RelationResult, relation_logins, write_relations
 from nichegraph.config import Settings
 from nichegraph.db import Graph
