@@ -5,7 +5,7 @@ from __future__ import annotations
 from nichegraph.analysis.display_labels import DISPLAY_LABELS, OPENRANK_BANDS, apply_display_labels
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
+from tests.support.niche_fixtures import Analysed
 
 
 def test_every_niche_member_wears_its_niche_colour_and_a_size(full_graph: Graph, analysed: Analysed) -> None:

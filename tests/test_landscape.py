@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
 from nichegraph.db import Graph
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from tests.conftest import LANDSCAPE, load_folder
@@ -93,15 +91,3 @@ def test_bad_rows_are_named_and_skipped(scratch: Graph, tmp_path: Path) -> None:
     assert "mine.csv row 5: pytorch/pytorch is listed twice" in result.stderr
     keys = scratch.read("MATCH (e:LandscapeEntry {landscape: 'mine'}) RETURN e.key AS key ORDER BY key")
     assert [row["key"] for row in keys] == ["pytorch/pytorch", "vllm-project/vllm"]
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [("name,stars\nx,1\n", "unknown landscape format"), (None, "cannot read")],
-)
-def test_unreadable_files(scratch: Graph, tmp_path: Path, content: str | None, message: str) -> None:
-    path = tmp_path / "x.csv"
-    if content is not None:
-        path.write_text(content)
-    result = nichegraph(scratch.uri, "load", "landscape", str(path), timeout=120)
-    assert result.returncode == 2 and message in result.stderr

@@ -17,7 +17,6 @@ from nichegraph.months import Window
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import (
     all_details,
-    ensure_computed,
     mean_over,
     series,
     window_months,
@@ -200,8 +199,7 @@ def test_newcomers_match_the_files(graph: Graph, every_repo: list[str]) -> None:
     assert "AUTOMATIC1111/stable-diffusion-webui" in new
 
 
-def test_compare_matches_the_files(graph: Graph) -> None:
-    ensure_computed(graph)
+def test_compare_matches_the_files(graph: Graph, openrank_computed: dict[str, Any]) -> None:
     repos = ["pytorch/pytorch", "tensorflow/tensorflow"]
     result = tm.compare(graph, repos, Window("2022-04", "2023-03"), developers=5)
     months = window_months("2022-04", "2023-03")
@@ -229,10 +227,9 @@ def test_compare_matches_the_files(graph: Graph) -> None:
     assert result["openrank"] == "published and computed"
 
 
-def test_top_developer_shares_follow_the_openrank_split(graph: Graph) -> None:
+def test_top_developer_shares_follow_the_openrank_split(graph: Graph, openrank_computed: dict[str, Any]) -> None:
     """A developer brings a repository, each month, their computed OpenRank times the share of
     their squared activity spent there; recomputed here from the files and the stored values."""
-    ensure_computed(graph)
     repo, months = "pytorch/pytorch", window_months("2022-04", "2023-03")
     result = tm.compare(graph, [repo, "tensorflow/tensorflow"], Window("2022-04", "2023-03"), developers=3)
     top = result["projects"][0]["topDevelopers"]
@@ -267,8 +264,7 @@ def test_top_developer_shares_follow_the_openrank_split(graph: Graph) -> None:
         assert developer["attributed"] == pytest.approx(attributed, rel=1e-6)
 
 
-def test_computed_curves_are_the_stored_values(graph: Graph) -> None:
-    ensure_computed(graph)
+def test_computed_curves_are_the_stored_values(graph: Graph, openrank_computed: dict[str, Any]) -> None:
     result = tm.curves(graph, tm.select(graph, "pytorch/pytorch"), Window("2022-04", "2023-03"), computed=True)
     stored = {
         row["month"]: row["v"]

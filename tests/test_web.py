@@ -17,7 +17,7 @@ from nichegraph.db import Graph
 from nichegraph.queries.library import load_library
 from nichegraph.web.app import create_app, plan_queries
 from tests.conftest import TOP300
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
+from tests.support.niche_fixtures import Analysed
 from tests.support.tcp_proxy import SwitchableProxy
 
 WINDOW = "2022-04:2023-03"
