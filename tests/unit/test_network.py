@@ -133,6 +133,7 @@ def test_link_rows_carry_the_evidence_of_each_backbone_link() -> None:
     [
         (NetworkParams(min_shared=0), "--min-shared: 0 must be at least 1"),
         (NetworkParams(min_lift=-0.5), "--min-lift: -0.5 must not be negative"),
+        (NetworkParams(min_lift=math.nan), "--min-lift: nan must not be negative"),
         (NetworkParams(top_links=0), "--top-links: 0 must be at least 1"),
     ],
 )
