@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from nichegraph.analysis.export import GEXF_NS
 from nichegraph.cli import main
 from nichegraph.config import Settings
 from tests.support.niche_fixtures import Analysed
@@ -87,4 +89,10 @@ def test_export_command(full_settings: Settings, analysed: Analysed, tmp_path: P
         full_settings, "export", "--what", "network", "--format", "gexf", "--window", analysed.window, "--out", str(out)
     )
     assert code == 0, output
-    assert out.read_text().startswith("<?xml")
+    graph = ET.parse(out).getroot().find(f"{{{GEXF_NS}}}graph")
+    assert graph is not None
+    nodes = graph.findall(f"{{{GEXF_NS}}}nodes/{{{GEXF_NS}}}node")
+    edges = graph.findall(f"{{{GEXF_NS}}}edges/{{{GEXF_NS}}}edge")
+    # one node per project of the snapshot, one edge per stored link
+    assert (len(nodes), len(edges)) == (300, len(analysed.niches.network.backbone()))
+    assert output == f"wrote {len(nodes) + len(edges):,} nodes and edges of network for {analysed.window} to {out}\n"

@@ -281,10 +281,23 @@ def test_computed_curves_are_the_stored_values(graph: Graph, openrank_computed: 
     ("args", "message"),
     [
         (["trends", "yoy", "--window", "2022-13:2023-01"], "--window: '2022-13' is not a month in YYYY-MM form"),
-        (["trends", "curves", "--window", "2023-03:2022-01"], "--window: '2023-03:2022-01' is reversed"),
-        (["trends", "yoy", "--window", "2021-01:2022-12"], "--window: 2021-01:2022-12 is longer than 12 months"),
-        (["trends", "curves", "--window", "2014-01:2014-12"], "reaches outside the loaded data"),
-        (["trends", "growth", "--window", "2022-05:2022-09"], "--window: 2022-05:2022-09 holds 1 whole calendar"),
+        (
+            ["trends", "curves", "--window", "2023-03:2022-01"],
+            "--window: '2023-03:2022-01' is reversed; the first month must not be after the last",
+        ),
+        (
+            ["trends", "yoy", "--window", "2021-01:2022-12"],
+            "--window: 2021-01:2022-12 is longer than 12 months; a year-over-year window has at most 12",
+        ),
+        (
+            ["trends", "curves", "--window", "2014-01:2014-12"],
+            "--window: 2014-01:2014-12 reaches outside the loaded data, which covers 2015-01:2023-03",
+        ),
+        (
+            ["trends", "growth", "--window", "2022-05:2022-09"],
+            "--window: 2022-05:2022-09 holds 1 whole calendar quarter(s); growth needs at least 2 "
+            "(e.g. 2022-04:2023-03)",
+        ),
         (
             ["trends", "stars", "--repos", "pytorch/pytorch,no/such,nope/nope"],
             "--repos: not in the graph: no/such, nope/nope",
@@ -301,7 +314,7 @@ def test_computed_curves_are_the_stored_values(graph: Graph, openrank_computed: 
 def test_bad_input_gives_a_clear_error(full_settings: Settings, args: list[str], message: str) -> None:
     result = nichegraph(full_settings.neo4j_uri, *args)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert message in result.stderr
+    assert f"error: {message}" in result.stderr
     assert "Traceback" not in result.stderr
 
 
