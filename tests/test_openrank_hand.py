@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,7 +15,16 @@ from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.db import Graph
 from nichegraph.months import Window
 from tests.support.cli import nichegraph
-from tests.support.openrank_by_hand import EXACT, SEVEN_MONTHS, K, one_repo_month, seven_months, sigmoid
+from tests.support.openrank_by_hand import (
+    EXACT,
+    SEVEN_MONTHS,
+    K,
+    check_seven_months,
+    one_listed_two_unlisted,
+    one_repo_month,
+    seven_months,
+    sigmoid,
+)
 from tests.support.trend_fixtures import create_graph, months
 
 REPOS = {
@@ -53,16 +61,10 @@ def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
     run = run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
 
-    expected = seven_months()
     got = stored(scratch)
-    assert got.keys() == expected.keys()
-    for key, value in expected.items():
-        assert got[key] == pytest.approx(value, rel=1e-9), key
-    # the decay rule at work: x/a above 1 through 2020-06 (0.94 there, kept because May was above 1)
-    assert expected[("x/a", "2020-06")] < 1 < expected[("x/a", "2020-05")]
-    assert ("x/a", "2020-07") not in got
-    # developers below the minimum drop out when inactive; the bot never gets a value
-    assert ("d2", "2020-02") not in got and not any(name == "robot" for name, _ in got)
+    check_seven_months(got)
+    # the bot never gets a value
+    assert not any(name == "robot" for name, _ in got)
     assert [m.active_developers for m in run.months[:2]] == [4, 1]
     # published values are untouched
     published = scratch.read("MATCH (m:RepoMonth {repo: 'x/a'}) RETURN m.month AS month, m.openrank AS v")
@@ -102,24 +104,13 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
     got = stored(scratch)
 
-    a_d, a_t = 4.0, 1.44  # squared scores
-    total = a_d + 2 * a_t  # the repository's activity, tail included
-    n = 4  # e1, two tail developers, the repository
-    # unknowns v_d, v_t (one tail developer), v_r, b
-    system = np.array(
-        [
-            [1, 0, -0.5 * 0.95 * a_d / total, -0.5 / n],
-            [0, 1, -0.5 * 0.95 * a_t / total, -0.5 / n],
-            [-0.7 * 0.95, -0.7 * 2 * 0.95, 1, -0.7 / n],
-            [-0.85 * 0.05, -0.85 * 0.05 * 2, -0.85 * 0.05, 1],
-        ]
-    )
-    v_d, _v_t, v_r, b = np.linalg.solve(system, [0.5 * sigmoid(K * a_d), 0.5 * sigmoid(K * a_t), 0, 0])
-    assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
+    # the tail estimate: 3 participants, 1 listed: two more sharing 2.4 of activity, 1.2 each
+    dev, repo = one_listed_two_unlisted(2.0, 1.2)
+    assert got == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
     # without the tail it is the one-developer case
     run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
-    dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
+    dev, repo = one_repo_month(sigmoid(K * 4.0), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
 

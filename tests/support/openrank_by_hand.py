@@ -63,8 +63,39 @@ def seven_months() -> dict[tuple[str, str], float]:
     return out
 
 
+def check_seven_months(got: dict[tuple[str, str], float]) -> None:
+    """`got` ((name, month) -> value) holds exactly the values `seven_months` works out."""
+    expected = seven_months()
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert math.isclose(got[key], value, rel_tol=1e-9), (key, got[key], value)
+    # the decay rule at work: x/a above 1 through 2020-06 (0.94 there, kept because May was
+    # above 1), gone in July; developers below the minimum drop out when inactive
+    assert expected[("x/a", "2020-06")] < 1 < expected[("x/a", "2020-05")]
+    assert ("x/a", "2020-07") not in got and ("d2", "2020-02") not in got
+
+
 # (login, repo, month, score) behind `seven_months`
 SEVEN_MONTHS = [
     *[(login, "x/a", "2020-01", 3.0) for login in ("d1", "d2", "d3", "d4")],
     ("d1", "x/b", "2020-02", 2.0),
 ]
+
+
+def one_listed_two_unlisted(score: float = 2.0, tail_score: float = 1.2) -> tuple[float, float]:
+    """One listed developer (`score`) and, by OpenDigger's totals, two more it does not list
+    (`tail_score` each) on one new repository: returns the (listed developer, repository) values."""
+    a_d, a_t = score**2, tail_score**2  # squared scores
+    total = a_d + 2 * a_t  # the repository's activity, tail included
+    n = 4  # the developer, two tail developers, the repository
+    # unknowns v_d, v_t (one tail developer), v_r, b
+    system = np.array(
+        [
+            [1, 0, -0.5 * 0.95 * a_d / total, -0.5 / n],
+            [0, 1, -0.5 * 0.95 * a_t / total, -0.5 / n],
+            [-0.7 * 0.95, -0.7 * 2 * 0.95, 1, -0.7 / n],
+            [-0.85 * 0.05, -0.85 * 0.05 * 2, -0.85 * 0.05, 1],
+        ]
+    )
+    v_d, _v_t, v_r, b = np.linalg.solve(system, [0.5 * sigmoid(K * a_d), 0.5 * sigmoid(K * a_t), 0, 0])
+    return v_d + b / n, v_r + b / n

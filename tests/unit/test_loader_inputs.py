@@ -4,7 +4,6 @@ and GitHub names."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from nichegraph.loader.neighbours import parse_network
 from nichegraph.loader.pipeline import read_repo_list
 from nichegraph.names import check_login, check_repo_path
 from tests.conftest import LANDSCAPE
+from tests.support.expected import landscape_rows
 
 # --- repository lists -------------------------------------------------------------------------
 
@@ -74,17 +74,8 @@ LLM = LANDSCAPE / "llm_landscape_2025-09.csv"
 PYTORCH = LANDSCAPE / "pytorch_landscape_2025.csv"
 
 
-def csv_rows(path: Path) -> list[dict[str, str]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    return list(csv.DictReader(text.splitlines()))
-
-
 def test_the_llm_landscape_is_read_whole() -> None:
-    rows = csv_rows(LLM)
+    rows = landscape_rows(LLM)
     load = read_landscape(LLM)
     assert (load.landscape, load.format, load.ok) == ("llm_landscape_2025-09", "LLM", True)
     assert len(load.entries) == len(rows)
@@ -99,7 +90,7 @@ def test_the_llm_landscape_is_read_whole() -> None:
 
 
 def test_the_pytorch_landscape_keeps_projects_without_a_repository() -> None:
-    rows = csv_rows(PYTORCH)
+    rows = landscape_rows(PYTORCH)
     load = read_landscape(PYTORCH, name="pt")
     assert (load.landscape, load.format) == ("pt", "PyTorch")
     assert len(load.entries) + len(load.bad_rows) == len(rows)

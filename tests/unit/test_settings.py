@@ -51,35 +51,31 @@ def test_the_defaults(clean_env: pytest.MonkeyPatch) -> None:
     )
 
 
+# variable -> (what it is set to, the Settings field, the value read)
+EVERY_VARIABLE = {
+    "NEO4J_URI": ("bolt://localhost:7999", "neo4j_uri", "bolt://localhost:7999"),
+    "NEO4J_USER": ("me", "neo4j_user", "me"),
+    "NEO4J_PASSWORD": ("secret-words", "neo4j_password", "secret-words"),
+    "NICHEGRAPH_SOURCE": ("/data/opendigger", "source", "/data/opendigger"),
+    "NICHEGRAPH_LANDSCAPE": ("/data/landscape", "landscape_dir", Path("/data/landscape")),
+    "NICHEGRAPH_HTTP_PORT": ("7575", "http_port", 7575),
+    "NICHEGRAPH_BROWSER_URL": ("http://example.org/browser/", "browser_url", "http://example.org/browser/"),
+    "NICHEGRAPH_NEO4J_HEAP": ("4g", "neo4j_heap", "4g"),
+    "NICHEGRAPH_NEO4J_PAGECACHE": ("3g", "neo4j_pagecache", "3g"),
+    "NICHEGRAPH_DATA_DIR": ("/data/ng", "data_dir", Path("/data/ng")),
+    "NICHEGRAPH_CACHE_DIR": ("/cache/ng", "cache_dir", Path("/cache/ng")),
+}
+
+
 def test_every_variable(clean_env: pytest.MonkeyPatch) -> None:
-    values = {
-        "NEO4J_URI": "bolt://localhost:7999",
-        "NEO4J_USER": "me",
-        "NEO4J_PASSWORD": "secret-words",
-        "NICHEGRAPH_SOURCE": "/data/opendigger",
-        "NICHEGRAPH_LANDSCAPE": "/data/landscape",
-        "NICHEGRAPH_HTTP_PORT": "7575",
-        "NICHEGRAPH_BROWSER_URL": "http://example.org/browser/",
-        "NICHEGRAPH_NEO4J_HEAP": "4g",
-        "NICHEGRAPH_NEO4J_PAGECACHE": "3g",
-        "NICHEGRAPH_DATA_DIR": "/data/ng",
-        "NICHEGRAPH_CACHE_DIR": "/cache/ng",
+    for name, (text, _field, _value) in EVERY_VARIABLE.items():
+        clean_env.setenv(name, text)
+    settings = Settings.from_env()
+    assert {field: getattr(settings, field) for _text, field, _value in EVERY_VARIABLE.values()} == {
+        field: value for _text, field, value in EVERY_VARIABLE.values()
     }
-    for name, value in values.items():
-        clean_env.setenv(name, value)
-    assert Settings.from_env() == Settings(
-        neo4j_uri="bolt://localhost:7999",
-        neo4j_user="me",
-        neo4j_password="secret-words",
-        source="/data/opendigger",
-        data_dir=Path("/data/ng"),
-        cache_dir=Path("/cache/ng"),
-        landscape_dir=Path("/data/landscape"),
-        http_port=7575,
-        browser_url="http://example.org/browser/",
-        neo4j_heap="4g",
-        neo4j_pagecache="3g",
-    )
+    # every field of the settings has its variable
+    assert {field for _text, field, _value in EVERY_VARIABLE.values()} == set(vars(settings))
 
 
 def test_xdg_folders(clean_env: pytest.MonkeyPatch) -> None:
