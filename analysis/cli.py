@@ -236,6 +236,3 @@ def export_command(settings: Settings, what: str, fmt: str, window: str | None, 
         count = exporter.export(graph, resolved, what, fmt, out)
     unit = "nodes and edges" if fmt in {"graphml", "gexf"} else "rows"
     click.echo(f"wrote {count:,} {unit} of {what} for {resolved} to {out}")
-
-
-COMMANDS = [niches, relations, expand_command, export_command]

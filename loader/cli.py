@@ -153,6 +153,3 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
         click.echo(result.describe(), err=not result.ok)
     if not result.ok:
         sys.exit(1)
-
-
-COMMANDS = [load]
