@@ -21,6 +21,7 @@ from nichegraph.db import Graph
 from nichegraph.queries.library import load_library
 from nichegraph.web.app import create_app, plan_queries
 from tests.conftest import LANDSCAPE, TOP300
+from tests.support.expected import landscape_rows
 from tests.support.niche_fixtures import Analysed
 from tests.support.tcp_proxy import SwitchableProxy
 
@@ -120,8 +121,8 @@ def test_search_suggestions(client: FlaskClient, analysed: Analysed) -> None:
     # in the LLM landscape (the first landscape by name, loaded with the analysis)
     openrank = json.loads((TOP300 / "github/pytorch/pytorch/openrank.json").read_text())
     latest = openrank[max(month for month in openrank if len(month) == 7)]
-    with (LANDSCAPE / "llm_landscape_2025-09.csv").open(encoding="utf-8") as handle:
-        domain = next(row["layer2"] for row in csv.DictReader(handle) if row["repo_name"] == "pytorch/pytorch")
+    rows = landscape_rows(LANDSCAPE / "llm_landscape_2025-09.csv")
+    domain = next(row["layer2"] for row in rows if row["repo_name"] == "pytorch/pytorch")
     data = get_json(client, "/search.json?q=torch")
     assert data["results"][0] == {"kind": "repo", "name": "pytorch/pytorch", "openrank": latest, "detail": domain}
     # then developers whose login starts with the text
