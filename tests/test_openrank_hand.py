@@ -14,17 +14,8 @@ from nichegraph.analysis.openrank.method import OpenRankParams
 from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.db import Graph
 from nichegraph.months import Window
+from tests.support import openrank_by_hand as by_hand
 from tests.support.cli import nichegraph
-from tests.support.openrank_by_hand import (
-    EXACT,
-    SEVEN_MONTHS,
-    K,
-    check_seven_months,
-    one_listed_two_unlisted,
-    one_repo_month,
-    seven_months,
-    sigmoid,
-)
 from tests.support.trend_fixtures import create_graph, months
 
 REPOS = {
@@ -37,7 +28,7 @@ REPOS = {
     ]
     + [{"month": m, "openrank": 1.5} for m in months(3, 7)],
 }
-CONTRIBUTIONS = [*SEVEN_MONTHS, ("robot", "x/a", "2020-01", 5.0)]  # a bot: never part of OpenRank
+CONTRIBUTIONS = [*by_hand.SEVEN_MONTHS, ("robot", "x/a", "2020-01", 5.0)]  # a bot: never part of OpenRank
 
 
 def stored(graph: Graph) -> dict[tuple[str, str], float]:
@@ -59,10 +50,10 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
 
 def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), by_hand.EXACT)
 
     got = stored(scratch)
-    check_seven_months(got)
+    by_hand.check_seven_months(got)
     # the bot never gets a value
     assert not any(name == "robot" for name, _ in got)
     assert [m.active_developers for m in run.months[:2]] == [4, 1]
@@ -79,17 +70,17 @@ def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> Non
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
-    for key, value in seven_months().items():
+    for key, value in by_hand.seven_months().items():
         assert got[key] == pytest.approx(value, abs=0.05), key
     assert all(month.iterations < 100 for month in run.months)
 
 
 def test_a_later_window_continues_from_the_stored_month_before(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    run_openrank(scratch, Window("2020-01", "2020-07"), by_hand.EXACT)
     whole = stored(scratch)
     # recompute the middle months: they start from the stored January, later months are kept
-    run = run_openrank(scratch, Window("2020-02", "2020-03"), EXACT)
+    run = run_openrank(scratch, Window("2020-02", "2020-03"), by_hand.EXACT)
     assert run.warm_start
     again = stored(scratch)
     assert again.keys() == whole.keys()
@@ -101,16 +92,16 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     # one listed developer (score 2) and, by OpenDigger's totals, two more with score 1.2 each
     repos = {"y/c": [{"month": "2021-01", "openrank": 3.0, "participants": 3, "activity": 2 + 2 * 1.2}]}
     create_graph(scratch, repos, [("e1", "y/c", "2021-01", 2.0)])
-    run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
+    run_openrank(scratch, Window("2021-01", "2021-01"), by_hand.EXACT)
     got = stored(scratch)
 
     # the tail estimate: 3 participants, 1 listed: two more sharing 2.4 of activity, 1.2 each
-    dev, repo = one_listed_two_unlisted(2.0, 1.2)
+    dev, repo = by_hand.one_listed_two_unlisted(2.0, 1.2)
     assert got == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
     # without the tail it is the one-developer case
     run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
-    dev, repo = one_repo_month(sigmoid(K * 4.0), 1, 1.0)
+    dev, repo = by_hand.one_repo_month(by_hand.sigmoid(by_hand.K * 4.0), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
 
@@ -136,7 +127,9 @@ def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
     summary = json.loads(report.stdout)
     assert summary["window"] == "2020-01:2020-07" and "repoValues" not in summary  # --report computes nothing
     # every x/a and x/b month is published, so a month compares the repositories with a computed value
-    valued = {month: sum(1 for name, m in seven_months() if m == month and "/" in name) for month in months(1, 7)}
+    valued = {
+        month: sum(1 for name, m in by_hand.seven_months() if m == month and "/" in name) for month in months(1, 7)
+    }
     assert {row["month"]: row["repos"] for row in summary["byMonth"]} == valued
     # two repositories are too few for a rank correlation
     assert all(row["spearman"] is None for row in summary["byMonth"])
