@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -35,6 +37,8 @@ from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries import windows
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 def progress() -> Progress:
     return Progress(total=None, unit="steps")
@@ -50,42 +54,75 @@ def write_out(out: Path | None, payload: dict[str, Any], rows: list[dict[str, An
         out.write_text(to_json(payload) + "\n", encoding="utf-8")
 
 
-def window_option(function):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--window", help="Months FIRST:LAST, e.g. 2022-04:2023-03 [default: the last 12 months in the graph]"
-    )(function)
+window_option = click.option(
+    "--window", help="Months FIRST:LAST, e.g. 2022-04:2023-03 [default: the last 12 months in the graph]"
+)
+out_option = click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result: .csv rows or JSON"
+)
 
 
-def out_option(function):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result: .csv rows or JSON"
-    )(function)
+def fields_as_options(cls: type, name: str, helps: dict[str, str]) -> Callable[[F], F]:
+    """One --flag per field of the dataclass `cls` named in `helps` (in that order), with the
+    field's type and default; the command gets their values together as one `cls` in `name`."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            values = {field: kwargs.pop(field) for field in helps}
+            return function(*args, **kwargs, **{name: cls(**values)})
+
+        for field, text in reversed(helps.items()):
+            default = getattr(cls, field)
+            flag = "--" + field.replace("_", "-")
+            command = click.option(flag, type=type(default), default=default, show_default=True, help=text)(command)
+        return command  # type: ignore[return-value]
+
+    return decorate
+
+
+# the columns printed: "name", or "shown=key" for a column shown under another name
+RELATION_COLUMNS = "source target confidence shared=sharedDevelopers topDevelopers why=reason"
+MEMBER_COLUMNS = "repo depth from=reachedFrom link=linkWeight rank=rankAtParent openrank=meanOpenrank note"
+LEFT_OUT_COLUMNS = "repo via link=linkWeight why=reason"
+
+
+def shown(rows: list[dict[str, Any]], columns: str) -> list[dict[str, Any]]:
+    """The rows cut to `columns` (see above) for a printed table."""
+    pairs = [column.partition("=")[::2] for column in columns.split()]
+    return [{name: row[key or name] for name, key in pairs} for row in rows]
+
+
+NICHE_OPTIONS = {
+    "resolution": "Leiden resolution (higher: smaller niches)",
+    "runs": "Leiden runs (seeds SEED, SEED+1, ...)",
+    "seed": "First seed; the same seed gives the same niches",
+    "min_size": "Smaller groups are reported as unassigned",
+}
+NETWORK_OPTIONS = {
+    "top_links": "Links each project keeps (its strongest)",
+    "min_shared": "Shared developers a link needs",
+    "min_lift": "Shared developers / random expectation",
+}
+EXPAND_OPTIONS = {
+    "min_openrank": "Mean monthly OpenRank to keep",
+    "depth": "Links followed outwards from the seeds",
+    "follow": "Strongest links followed from each member",
+}
 
 
 @click.command()
 @window_option
-@click.option(
-    "--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution (higher: smaller niches)"
-)
-@click.option("--runs", type=int, default=20, show_default=True, help="Leiden runs (seeds SEED, SEED+1, ...)")
-@click.option("--seed", type=int, default=1, show_default=True, help="First seed; the same seed gives the same niches")
-@click.option("--min-size", type=int, default=2, show_default=True, help="Smaller groups are reported as unassigned")
-@click.option("--top-links", type=int, default=5, show_default=True, help="Links each project keeps (its strongest)")
-@click.option("--min-shared", type=int, default=3, show_default=True, help="Shared developers a link needs")
-@click.option("--min-lift", type=float, default=3.0, show_default=True, help="Shared developers / random expectation")
+@fields_as_options(NicheParams, "niche_params", NICHE_OPTIONS)
+@fields_as_options(NetworkParams, "network_params", NETWORK_OPTIONS)
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
 def niches(
     settings: Settings,
     window: str | None,
-    resolution: float,
-    runs: int,
-    seed: int,
-    min_size: int,
-    top_links: int,
-    min_shared: int,
-    min_lift: float,
+    niche_params: NicheParams,
+    network_params: NetworkParams,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -93,13 +130,7 @@ def niches(
     seeded runs, per-project stability; stored as (:Niche) and [:IN_NICHE] (this window only)."""
     steps = progress()
     with Graph(settings) as graph:
-        result = compute_niches(
-            graph,
-            window,
-            NetworkParams(min_shared=min_shared, min_lift=min_lift, top_links=top_links),
-            NicheParams(resolution=resolution, runs=runs, seed=seed, min_size=min_size),
-            steps,
-        )
+        result = compute_niches(graph, window, network_params, niche_params, steps)
     payload = result_json(result)
     rows = [
         {
@@ -154,26 +185,14 @@ def relations(settings: Settings, window: str | None, out: Path | None, as_json:
         if not rows:
             continue
         click.echo(f"\n{kind} (strongest {len(rows)}; for upstream, source is upstream of target):")
-        shown = [
-            {
-                "source": r["source"],
-                "target": r["target"],
-                "confidence": r["confidence"],
-                "shared": r["sharedDevelopers"],
-                "topDevelopers": r["topDevelopers"][:3],
-                "why": r["reason"],
-            }
-            for r in rows
-        ]
-        click.echo(to_table(shown))
+        rows = [row | {"topDevelopers": row["topDevelopers"][:3]} for row in rows]
+        click.echo(to_table(shown(rows, RELATION_COLUMNS)))
 
 
 @click.command("expand")
 @click.option("--seeds", required=True, help="Seed projects, comma-separated: pytorch/pytorch,huggingface/transformers")
 @window_option
-@click.option("--min-openrank", type=float, default=10.0, show_default=True, help="Mean monthly OpenRank to keep")
-@click.option("--depth", type=int, help="Links followed outwards from the seeds [default: 2]")
-@click.option("--follow", type=int, help="Strongest links followed from each member [default: 5]")
+@fields_as_options(ExpandParams, "params", EXPAND_OPTIONS)
 @click.option(
     "--events",
     "events_source",
@@ -196,9 +215,7 @@ def expand_command(
     settings: Settings,
     seeds: str,
     window: str | None,
-    min_openrank: float,
-    depth: int | None,
-    follow: int | None,
+    params: ExpandParams,
     events_source: str | None,
     months: str | None,
     top: int,
@@ -211,19 +228,17 @@ def expand_command(
     projects whose mean monthly OpenRank reaches the threshold; says how each was reached and
     why others were left out. With --events, the report's own method over GitHub events."""
     if events_source:
-        if window or depth is not None or follow is not None:
+        if window or (params.depth, params.follow) != (ExpandParams.depth, ExpandParams.follow):
             raise BadParameter("--events: use --months, --top and --min-shared (not --window, --depth, --follow)")
-        params = EventsExpandParams(top=top, min_shared=min_shared, min_openrank=min_openrank).check()
-        result = expand_from_events(settings, events_source, seeds, months, params)
+        events_params = EventsExpandParams(top=top, min_shared=min_shared, min_openrank=params.min_openrank).check()
+        result = expand_from_events(settings, events_source, seeds, months, events_params)
         if network_out:
             network_out.write_text(to_json(result.landscape_file()) + "\n", encoding="utf-8")
         show_events_expansion(result, out, as_json)
         return
     if network_out:
         raise BadParameter("--network-out: only with --events")
-    params = ExpandParams(
-        min_openrank=min_openrank, depth=2 if depth is None else depth, follow=5 if follow is None else follow
-    ).check()
+    params.check()
     steps = progress()
     with Graph(settings) as graph:
         seed_names = resolve_seeds(graph, seeds)
@@ -240,29 +255,10 @@ def expand_command(
         click.echo(to_json(payload))
         return
     click.echo(f"window {result.window}: {len(result.members)} members from {len(result.seeds)} seed(s)")
-    members = [
-        {
-            "repo": m["repo"],
-            "depth": m["depth"],
-            "from": m["reachedFrom"],
-            "link": m["linkWeight"],
-            "rank": m["rankAtParent"],
-            "openrank": m["meanOpenrank"],
-            "note": m["note"],
-        }
-        for m in payload["members"]
-    ]
-    click.echo(to_table(members))
+    click.echo(to_table(shown(payload["members"], MEMBER_COLUMNS)))
     if payload["leftOut"]:
         click.echo(f"\nleft out ({len(payload['leftOut'])}):")
-        click.echo(
-            to_table(
-                [
-                    {"repo": r["repo"], "via": r["via"], "link": r["linkWeight"], "why": r["reason"]}
-                    for r in payload["leftOut"]
-                ]
-            )
-        )
+        click.echo(to_table(shown(payload["leftOut"], LEFT_OUT_COLUMNS)))
 
 
 def expand_from_events(
@@ -327,6 +323,3 @@ def export_command(settings: Settings, what: str, fmt: str, window: str | None, 
         count = exporter.export(graph, resolved, what, fmt, out)
     unit = "nodes and edges" if fmt in {"graphml", "gexf"} else "rows"
     click.echo(f"wrote {count:,} {unit} of {what} for {resolved} to {out}")
-
-
-COMMANDS = [niches, relations, expand_command, export_command]

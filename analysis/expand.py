@@ -8,7 +8,7 @@ from typing import Any
 
 from nichegraph.analysis.network import Network
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,7 @@ class ExpandParams:
     follow: int = 5  # links followed from each member: its strongest ones
 
     def check(self) -> ExpandParams:
-        if self.min_openrank < 0:
-            raise BadParameter(f"--min-openrank: {self.min_openrank} must not be negative")
-        if self.depth < 0:
-            raise BadParameter(f"--depth: {self.depth} must not be negative")
-        if self.follow < 1:
-            raise BadParameter(f"--follow: {self.follow} must be at least 1")
-        return self
+        return checked(self, min_openrank=NOT_NEGATIVE, depth=NOT_NEGATIVE, follow=at_least(1))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
 from nichegraph.months import Window
 from nichegraph.queries import windows
 
@@ -71,13 +71,7 @@ class NetworkParams:
     top_links: int = 5  # each project keeps its strongest links; the union is the network
 
     def check(self) -> NetworkParams:
-        if self.min_shared < 1:
-            raise BadParameter(f"--min-shared: {self.min_shared} must be at least 1")
-        if self.min_lift < 0:
-            raise BadParameter(f"--min-lift: {self.min_lift} must not be negative")
-        if self.top_links < 1:
-            raise BadParameter(f"--top-links: {self.top_links} must be at least 1")
-        return self
+        return checked(self, min_shared=at_least(1), min_lift=NOT_NEGATIVE, top_links=at_least(1))
 
     def as_properties(self) -> dict[str, Any]:
         return {"minShared": self.min_shared, "minLift": self.min_lift, "topLinks": self.top_links}

@@ -16,7 +16,7 @@ import numpy as np
 
 from nichegraph.analysis.network import Network, link_rows, network_logins
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, Requirement, at_least, checked
 
 CONSENSUS_THRESHOLD = 0.5  # pairs together in at least half the runs stay linked
 CONSENSUS_ROUNDS = 10
@@ -31,15 +31,13 @@ class NicheParams:
     min_size: int = 2
 
     def check(self) -> NicheParams:
-        if not self.resolution > 0:
-            raise BadParameter(f"--resolution: {self.resolution} must be greater than 0 (1.0 is plain modularity)")
-        if self.runs < 2:
-            raise BadParameter(f"--runs: {self.runs} must be at least 2 (stability compares runs)")
-        if self.seed < 0:
-            raise BadParameter(f"--seed: {self.seed} must not be negative")
-        if self.min_size < 2:
-            raise BadParameter(f"--min-size: {self.min_size} must be at least 2")
-        return self
+        return checked(
+            self,
+            resolution=Requirement(lambda value: value > 0, "must be greater than 0 (1.0 is plain modularity)"),
+            runs=at_least(2, " (stability compares runs)"),
+            seed=NOT_NEGATIVE,
+            min_size=at_least(2),
+        )
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
 from nichegraph.months import Window, add_months, month_index
 from nichegraph.queries import windows
 from nichegraph.queries.library import run_query
@@ -301,16 +301,13 @@ class GraveyardRule:
     quiet_months: int = 6
 
     def check(self) -> GraveyardRule:
-        for flag, value in (
-            ("--min-peak-openrank", self.min_peak_openrank),
-            ("--min-peak-attention", self.min_peak_attention),
-            ("--activity-floor", self.activity_floor),
-        ):
-            if value < 0 or math.isnan(value):
-                raise BadParameter(f"{flag}: {value} must not be negative")
-        if self.quiet_months < 1:
-            raise BadParameter(f"--quiet-months: {self.quiet_months} must be at least 1")
-        return self
+        return checked(
+            self,
+            min_peak_openrank=NOT_NEGATIVE,
+            min_peak_attention=NOT_NEGATIVE,
+            activity_floor=NOT_NEGATIVE,
+            quiet_months=at_least(1),
+        )
 
     def params(self) -> dict[str, Any]:
         return {

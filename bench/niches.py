@@ -65,6 +65,3 @@ def bench_niches(settings: Settings, window: str | None, runs: int, repeat: int)
     )
     click.echo(to_table(rows))
     click.echo(f"total (build + Leiden + relations): {total:.2f} s  (target < 30 s)")
-
-
-BENCH_COMMANDS = [bench_niches]

@@ -157,5 +157,3 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
 
 
 load.add_command(load_events)
-
-COMMANDS = [load]

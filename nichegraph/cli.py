@@ -106,10 +106,11 @@ class Group(LazyGroup):
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
         except Exception as error:
-            # the driver is imported only by commands that talk to Neo4j
-            from neo4j.exceptions import Neo4jError
-
-            if not isinstance(error, Neo4jError):
+            # Only commands that talk to Neo4j import the driver: without it loaded, this is no
+            # Neo4j error (importing it here would load it for every `--help` of a subcommand,
+            # which click ends with an exception too).
+            driver_errors = sys.modules.get("neo4j.exceptions")
+            if driver_errors is None or not isinstance(error, driver_errors.Neo4jError):
                 raise
             click.echo(f"error: Neo4j refused the request: {error.message}", err=True)
             sys.exit(1)

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from nichegraph.db import Graph
-from nichegraph.loader.neighbours import parse_network
 from tests.conftest import TOP300
 from tests.support.cli import nichegraph
 from tests.support.faulty_server import serve_folder
@@ -30,11 +29,6 @@ def network_file(seed: str) -> dict:  # type: ignore[type-arg]
             [NEIGHBOURS[0], NEIGHBOURS[1], 9.0],
         ],
     }
-
-
-def test_neighbours_are_ranked_by_their_edge_to_the_seed() -> None:
-    body = json.dumps(network_file(SEED)).encode()
-    assert parse_network(SEED, body, "x") == NEIGHBOURS
 
 
 def test_load_seed_with_neighbours_over_http(scratch: Graph, tmp_path: Path) -> None:

@@ -4,50 +4,19 @@ written out below node by node, then the background's value shared out, then dec
 
 from __future__ import annotations
 
-import math
+import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from nichegraph.analysis.openrank.graph import TAIL_SCORE_CAP, tail_estimate
-from nichegraph.analysis.openrank.method import MonthEdges, OpenRankParams, solve_month
-from nichegraph.analysis.openrank.run import run_openrank, spearman
+from nichegraph.analysis.openrank.method import OpenRankParams
+from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
 from nichegraph.months import Window
+from tests.support import openrank_by_hand as by_hand
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import create_graph, months
-
-# exact fixed points: the tests compare with the algebra, not with where 0.01 stops
-EXACT = OpenRankParams(tolerance=1e-12, max_iterations=1000)
-K = 11.1  # squared score -> sigmoid units (the default activity_scale)
-
-
-def sigmoid(activity: float) -> float:
-    return 1 / (1 + math.exp(0.10425 * (44.08 - activity)))
-
-
-def one_repo_month(init_devs: float, n_devs: int, share: float) -> tuple[float, float]:
-    """n_devs identical developers (start value init_devs each, each working only on one new
-    repository, holding `share` of its activity): returns (developer, repository) values.
-
-    dev:  v_d = 0.5 init + 0.5 (0.95 share v_r + b / n)
-    repo: v_r = 0.3 * 0  + 0.7 (n * 0.95 * 1 * v_d + b / n)   (all of a developer's activity is here)
-    bg:   b   = 0.15 * 0 + 0.85 (0.05 (n v_d + v_r))
-    with n = n_devs + 1 nodes besides the background; afterwards each node gets b / n."""
-    n = n_devs + 1
-    a = np.array(
-        [
-            [1, -0.5 * 0.95 * share, -0.5 / n],
-            [-0.7 * n_devs * 0.95, 1, -0.7 / n],
-            [-0.85 * 0.05 * n_devs, -0.85 * 0.05, 1],
-        ]
-    )
-    v_d, v_r, b = np.linalg.solve(a, [0.5 * init_devs, 0.0, 0.0])
-    return v_d + b / n, v_r + b / n
-
 
 REPOS = {
     # published series only to give the data its months; no tail (participants = listed)
@@ -59,31 +28,7 @@ REPOS = {
     ]
     + [{"month": m, "openrank": 1.5} for m in months(3, 7)],
 }
-CONTRIBUTIONS = [
-    *[(login, "x/a", "2020-01", 3.0) for login in ("d1", "d2", "d3", "d4")],
-    ("robot", "x/a", "2020-01", 5.0),  # a bot: never part of OpenRank
-    ("d1", "x/b", "2020-02", 2.0),
-]
-
-
-def expected_values() -> dict[tuple[str, str], float]:
-    """(name, month) -> value, by hand."""
-    out: dict[tuple[str, str], float] = {}
-    # 2020-01: four developers with score 3 (activity 9) on new x/a; each holds 9/36 of it
-    dev1, repo1 = one_repo_month(sigmoid(K * 9), 4, 9 / 36)
-    for login in ("d1", "d2", "d3", "d4"):
-        out[(login, "2020-01")] = dev1
-    out[("x/a", "2020-01")] = repo1
-    # 2020-02: d1 alone on new x/b with score 2 (activity 4); it starts from 0.85 x its January value
-    dev2, repo2 = one_repo_month(0.85 * dev1 + sigmoid(K * 4), 1, 1.0)
-    out[("d1", "2020-02")], out[("x/b", "2020-02")] = dev2, repo2
-    # inactive nodes: value x 0.85 while last month's value was above 1, then dropped
-    for name, value, first in (("x/a", repo1, 2), ("d1", dev2, 3), ("x/b", repo2, 3)):
-        for month in months(first, 7):
-            if value <= 1:
-                break
-            value = out[(name, month)] = 0.85 * value
-    return out
+CONTRIBUTIONS = [*by_hand.SEVEN_MONTHS, ("robot", "x/a", "2020-01", 5.0)]  # a bot: never part of OpenRank
 
 
 def stored(graph: Graph) -> dict[tuple[str, str], float]:
@@ -105,18 +50,12 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
 
 def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), by_hand.EXACT)
 
-    expected = expected_values()
     got = stored(scratch)
-    assert got.keys() == expected.keys()
-    for key, value in expected.items():
-        assert got[key] == pytest.approx(value, rel=1e-9), key
-    # the decay rule at work: x/a above 1 through 2020-06 (0.94 there, kept because May was above 1)
-    assert expected[("x/a", "2020-06")] < 1 < expected[("x/a", "2020-05")]
-    assert ("x/a", "2020-07") not in got
-    # developers below the minimum drop out when inactive; the bot never gets a value
-    assert ("d2", "2020-02") not in got and not any(name == "robot" for name, _ in got)
+    by_hand.check_seven_months(got)
+    # the bot never gets a value
+    assert not any(name == "robot" for name, _ in got)
     assert [m.active_developers for m in run.months[:2]] == [4, 1]
     # published values are untouched
     published = scratch.read("MATCH (m:RepoMonth {repo: 'x/a'}) RETURN m.month AS month, m.openrank AS v")
@@ -131,17 +70,17 @@ def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> Non
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
-    for key, value in expected_values().items():
+    for key, value in by_hand.seven_months().items():
         assert got[key] == pytest.approx(value, abs=0.05), key
     assert all(month.iterations < 100 for month in run.months)
 
 
 def test_a_later_window_continues_from_the_stored_month_before(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    run_openrank(scratch, Window("2020-01", "2020-07"), by_hand.EXACT)
     whole = stored(scratch)
     # recompute the middle months: they start from the stored January, later months are kept
-    run = run_openrank(scratch, Window("2020-02", "2020-03"), EXACT)
+    run = run_openrank(scratch, Window("2020-02", "2020-03"), by_hand.EXACT)
     assert run.warm_start
     again = stored(scratch)
     assert again.keys() == whole.keys()
@@ -153,77 +92,17 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     # one listed developer (score 2) and, by OpenDigger's totals, two more with score 1.2 each
     repos = {"y/c": [{"month": "2021-01", "openrank": 3.0, "participants": 3, "activity": 2 + 2 * 1.2}]}
     create_graph(scratch, repos, [("e1", "y/c", "2021-01", 2.0)])
-    run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
+    run_openrank(scratch, Window("2021-01", "2021-01"), by_hand.EXACT)
     got = stored(scratch)
 
-    a_d, a_t = 4.0, 1.44  # squared scores
-    total = a_d + 2 * a_t  # the repository's activity, tail included
-    n = 4  # e1, two tail developers, the repository
-    # unknowns v_d, v_t (one tail developer), v_r, b
-    system = np.array(
-        [
-            [1, 0, -0.5 * 0.95 * a_d / total, -0.5 / n],
-            [0, 1, -0.5 * 0.95 * a_t / total, -0.5 / n],
-            [-0.7 * 0.95, -0.7 * 2 * 0.95, 1, -0.7 / n],
-            [-0.85 * 0.05, -0.85 * 0.05 * 2, -0.85 * 0.05, 1],
-        ]
-    )
-    v_d, _v_t, v_r, b = np.linalg.solve(system, [0.5 * sigmoid(K * a_d), 0.5 * sigmoid(K * a_t), 0, 0])
-    assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
+    # the tail estimate: 3 participants, 1 listed: two more sharing 2.4 of activity, 1.2 each
+    dev, repo = by_hand.one_listed_two_unlisted(2.0, 1.2)
+    assert got == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
     # without the tail it is the one-developer case
     run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
-    dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
+    dev, repo = by_hand.one_repo_month(by_hand.sigmoid(by_hand.K * 4.0), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
-
-
-def test_tail_estimate_caps_the_unlisted_score() -> None:
-    edges = pd.DataFrame(
-        [
-            {"month": "2021-01", "repo": "a/a", "listed": 2, "listedActivity": 10.0},
-            {"month": "2021-01", "repo": "b/b", "listed": 4, "listedActivity": 9.0},
-        ]
-    )
-    totals = pd.DataFrame(
-        [
-            {"month": "2021-01", "repo": "a/a", "participants": 5, "activity": 13.9},  # 3 more, 1.3 each
-            {"month": "2021-01", "repo": "b/b", "participants": 5, "activity": 19.0},  # 1 more, 10 -> cap 2
-            {"month": "2021-01", "repo": "c/c", "participants": 3, "activity": 3.0},  # none listed at all
-        ]
-    )
-    tail = tail_estimate(edges, totals).set_index("repo")
-    assert tail.loc["a/a", "count"] == 3 and tail.loc["a/a", "score"] == pytest.approx(1.3)
-    assert tail.loc["b/b", "count"] == 1 and tail.loc["b/b", "score"] == TAIL_SCORE_CAP
-    assert tail.loc["c/c", "count"] == 3 and tail.loc["c/c", "score"] == pytest.approx(1.0)
-
-
-def test_accounts_with_more_than_300_repositories_are_dropped() -> None:
-    repos = np.arange(301)
-    edges = MonthEdges(
-        "2021-01",
-        developers=np.r_[np.zeros(301, dtype=np.int64), [1]],  # developer 0: 301 repositories
-        repos=np.r_[repos, [0]],
-        scores=np.ones(302),
-    )
-    result = solve_month(edges, np.zeros(2), np.zeros(301), EXACT)
-    assert result.dropped_automation == 1
-    assert result.developer_index.tolist() == [1]
-    assert result.repo_index.tolist() == [0]
-    alone = solve_month(
-        MonthEdges("2021-01", np.array([1]), np.array([0]), np.ones(1)), np.zeros(2), np.zeros(301), EXACT
-    )
-    assert result.developer_value == pytest.approx(alone.developer_value)
-    assert result.repo_value == pytest.approx(alone.repo_value)
-
-
-def test_spearman_uses_average_ranks_for_ties() -> None:
-    # ranks of x: 1, 2.5, 2.5, 4; of y: 1, 2, 3, 4 -> Pearson of the ranks, worked out
-    rx, ry = np.array([1, 2.5, 2.5, 4]), np.array([1, 2, 3, 4])
-    expected = ((rx - rx.mean()) * (ry - ry.mean())).sum() / math.sqrt(
-        ((rx - rx.mean()) ** 2).sum() * ((ry - ry.mean()) ** 2).sum()
-    )
-    assert spearman(np.array([10.0, 20, 20, 30]), np.array([1.0, 2, 3, 4])) == pytest.approx(expected)
-    assert math.isnan(spearman(np.array([1.0, 2]), np.array([1.0, 2])))
 
 
 def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
@@ -245,6 +124,15 @@ def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
             assert row.published == ""
     report = nichegraph(scratch.uri, "openrank", "--report", "--json")
     assert report.returncode == 0, report.stderr
+    summary = json.loads(report.stdout)
+    assert summary["window"] == "2020-01:2020-07" and "repoValues" not in summary  # --report computes nothing
+    # every x/a and x/b month is published, so a month compares the repositories with a computed value
+    valued = {
+        month: sum(1 for name, m in by_hand.seven_months() if m == month and "/" in name) for month in months(1, 7)
+    }
+    assert {row["month"]: row["repos"] for row in summary["byMonth"]} == valued
+    # two repositories are too few for a rank correlation
+    assert all(row["spearman"] is None for row in summary["byMonth"])
 
 
 @pytest.mark.parametrize(
@@ -260,10 +148,3 @@ def test_bad_months_are_refused(scratch: Graph, months_flag: str, message: str) 
     result = nichegraph(scratch.uri, "openrank", "--months", months_flag)
     assert result.returncode == 2
     assert message in result.stderr
-
-
-def test_bad_parameters_are_named() -> None:
-    with pytest.raises(BadParameter, match="--activity-scale"):
-        OpenRankParams(activity_scale=0)
-    with pytest.raises(BadParameter, match="--developer-init"):
-        OpenRankParams(developer_init="linear")

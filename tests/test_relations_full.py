@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
-from tests.support.niche_fixtures import Analysed, analysed_fixture, judged_pairs  # noqa: F401
+from tests.support.niche_fixtures import Analysed, judged_pairs
 
 
 def relation(graph: Graph, window: str, a: str, b: str) -> dict:

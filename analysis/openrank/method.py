@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nichegraph.errors import BadParameter
+from nichegraph.errors import POSITIVE, BadParameter, checked
 from nichegraph.months import Window
 from nichegraph.progress import Progress
 
@@ -62,8 +62,7 @@ class OpenRankParams:
     def __post_init__(self) -> None:
         if self.developer_init not in DEVELOPER_INIT:
             raise BadParameter(f"--developer-init: {self.developer_init!r} is not one of {', '.join(DEVELOPER_INIT)}")
-        if self.activity_scale <= 0:
-            raise BadParameter(f"--activity-scale: {self.activity_scale} must be positive")
+        checked(self, activity_scale=POSITIVE)
 
 
 def sigmoid_init(activity: np.ndarray) -> np.ndarray:
