@@ -19,6 +19,7 @@ VARIABLES = [
     "NICHEGRAPH_BROWSER_URL",
     "NICHEGRAPH_NEO4J_HEAP",
     "NICHEGRAPH_NEO4J_PAGECACHE",
+    "NICHEGRAPH_CLICKHOUSE_PASSWORD",
     "NICHEGRAPH_DATA_DIR",
     "NICHEGRAPH_CACHE_DIR",
     "XDG_DATA_HOME",
@@ -62,6 +63,7 @@ EVERY_VARIABLE = {
     "NICHEGRAPH_BROWSER_URL": ("http://example.org/browser/", "browser_url", "http://example.org/browser/"),
     "NICHEGRAPH_NEO4J_HEAP": ("4g", "neo4j_heap", "4g"),
     "NICHEGRAPH_NEO4J_PAGECACHE": ("3g", "neo4j_pagecache", "3g"),
+    "NICHEGRAPH_CLICKHOUSE_PASSWORD": ("click-words", "clickhouse_password", "click-words"),
     "NICHEGRAPH_DATA_DIR": ("/data/ng", "data_dir", Path("/data/ng")),
     "NICHEGRAPH_CACHE_DIR": ("/cache/ng", "cache_dir", Path("/cache/ng")),
 }
