@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, Protocol
 
 import click
 
@@ -11,6 +12,7 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.loader.events.cli import load_events
+from nichegraph.loader.github import ApiOptions, load_metadata_api, load_metadata_file
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
@@ -20,11 +22,50 @@ from nichegraph.output import to_json
 from nichegraph.progress import Progress
 
 SEEDS_FILE = Path(__file__).with_name("seeds.txt")
+REPOS_FILE_OPTION = click.option(
+    "--repos-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File with one owner/repo per line (# comments allowed)",
+)
 
 
 @click.group()
 def load() -> None:
-    """Load data into the graph (OpenDigger metrics, GitHub events, landscape labels)."""
+    """Load data into the graph (OpenDigger metrics, GitHub events, landscape labels, GitHub metadata)."""
+
+
+class Summary(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def describe(self) -> str: ...
+
+
+def finish(summary: Summary, as_json: bool) -> None:
+    """Print a load's summary (as JSON on stdout, or as text: on stderr when not ok); exit 1 when not ok."""
+    if as_json:
+        click.echo(to_json(summary.to_dict()))
+    else:
+        click.echo(summary.describe(), err=not summary.ok)
+    if not summary.ok:
+        sys.exit(1)
+
+
+def named_repos(repos: str | None, repos_file: Path | None) -> list[str] | None:
+    """The names given with --repos or --repos-file; None when neither is given."""
+    if repos and repos_file:
+        raise BadParameter("--repos and --repos-file: give one or the other")
+    if repos:
+        return read_repo_list(repos, "--repos")
+    if repos_file:
+        try:
+            text = repos_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise BadParameter(f"--repos-file: cannot read {repos_file}: {error}") from error
+        return read_repo_list(text, f"--repos-file {repos_file}")
+    return None
 
 
 def choose_repos(
@@ -34,16 +75,9 @@ def choose_repos(
     neighbours: int,
     progress: Progress,
 ) -> list[str]:
-    if repos and repos_file:
-        raise BadParameter("--repos and --repos-file: give one or the other")
-    if repos:
-        chosen = read_repo_list(repos, "--repos")
-    elif repos_file:
-        try:
-            text = repos_file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise BadParameter(f"--repos-file: cannot read {repos_file}: {error}") from error
-        chosen = read_repo_list(text, f"--repos-file {repos_file}")
+    named = named_repos(repos, repos_file)
+    if named is not None:
+        chosen = named
     elif isinstance(source, FolderSource):
         return source.list_repos()
     else:
@@ -84,11 +118,7 @@ def run_load(
 @load.command("opendigger")
 @click.argument("source", required=False)
 @click.option("--repos", help="Comma-separated owner/repo names (default: every repo of a folder)")
-@click.option(
-    "--repos-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File with one owner/repo per line (# comments allowed)",
-)
+@REPOS_FILE_OPTION
 @click.option("--months", help="Only these months, FIRST:LAST, e.g. 2021-01:2023-03")
 @click.option("--strict", is_flag=True, help="Validate everything first; write nothing if any repo is bad")
 @click.option("--workers", default=1, show_default=True, help="Parallel repository transactions")
@@ -116,12 +146,7 @@ def load_opendigger(
     the live service]. Idempotent and atomic per repository; bad repositories are named,
     skipped, and make the exit status 1."""
     summary = run_load(settings, source or settings.source, repos, repos_file, months, strict, workers, neighbours)
-    if as_json:
-        click.echo(to_json(summary.to_dict()))
-    else:
-        click.echo(summary.describe(), err=not summary.ok)
-    if not summary.ok:
-        sys.exit(1)
+    finish(summary, as_json)
 
 
 @load.command("landscape")
@@ -154,6 +179,46 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
         click.echo(result.describe(), err=not result.ok)
     if not result.ok:
         sys.exit(1)
+
+
+@load.command("github")
+@click.option("--repos", help="Comma-separated owner/repo names [default: every repository in the graph, or in --file]")
+@REPOS_FILE_OPTION
+@click.option(
+    "--file",
+    "metadata_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Offline: read a metadata CSV with GitHub's fields (docs/model.md) instead of asking the API",
+)
+@click.option(
+    "--max-wait",
+    default=900.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Longest wait in seconds for GitHub's rate limit to reset; beyond it the load stops with what it stored",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
+@click.pass_obj
+def load_github(
+    settings: Settings,
+    repos: str | None,
+    repos_file: Path | None,
+    metadata_file: Path | None,
+    max_wait: float,
+    as_json: bool,
+) -> None:
+    """Load GitHub metadata (description, language, topics, licence, archived, creation date,
+    homepage) onto repositories in the graph, from the REST API [env NICHEGRAPH_GITHUB_API,
+    token GITHUB_TOKEN] or offline from a metadata CSV (--file). Repositories not in the graph
+    are reported and skipped, as are 404s; renames are reported. Bad rows (nothing is written),
+    failed fetches or a stop for the rate limit make the exit status 1."""
+    named = named_repos(repos, repos_file)
+    with Graph(settings) as graph:
+        if metadata_file is not None:
+            summary = load_metadata_file(graph, metadata_file, named)
+        else:
+            summary = load_metadata_api(graph, settings, named, Progress(total=None), ApiOptions(max_wait=max_wait))
+    finish(summary, as_json)
 
 
 load.add_command(load_events)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -20,6 +21,7 @@ from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.opendigger import ALL_FILES, UnknownRepo, check_repo_name
 
 RawFiles = dict[str, bytes | None]
+T = TypeVar("T")
 
 
 class FetchError(NichegraphError):
@@ -76,6 +78,18 @@ class FolderSource:
                 yield Fetched(repo, None, error)
 
 
+async def as_completed_results(work: Iterable[Coroutine[Any, Any, T]]) -> AsyncIterator[T]:
+    """Run every coroutine as a task and yield each result as it is ready; the tasks still
+    running are cancelled when the caller stops early."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in work]
+    try:
+        for task in asyncio.as_completed(tasks):
+            yield await task
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
 @dataclass(frozen=True)
 class HttpPolicy:
     concurrency: int = 8
@@ -119,13 +133,8 @@ class HttpSource:
             follow_redirects=True,
             headers={"User-Agent": "nichegraph"},
         ) as client:
-            tasks = [asyncio.create_task(self._fetch_repo(client, semaphore, r)) for r in repos]
-            try:
-                for task in asyncio.as_completed(tasks):
-                    yield await task
-            finally:
-                for task in tasks:
-                    task.cancel()
+            async for fetched in as_completed_results(self._fetch_repo(client, semaphore, r) for r in repos):
+                yield fetched
 
     async def fetch_one(self, repo: str, stem: str) -> bytes | None:
         """One file, with the same retry policy; None on 404."""

@@ -21,6 +21,7 @@ DEFAULT_HTTP_PORT = 7474
 DEFAULT_BROWSER_URL = "http://localhost:7474/browser/"
 DEFAULT_NEO4J_HEAP = "2g"
 DEFAULT_NEO4J_PAGECACHE = "1g"
+DEFAULT_GITHUB_API = "https://api.github.com"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = PROJECT_ROOT / "schema.cypher"
@@ -52,7 +53,9 @@ class Settings:
     browser_url: str = DEFAULT_BROWSER_URL  # where the explorer's "open in Neo4j Browser" links point
     neo4j_heap: str = DEFAULT_NEO4J_HEAP  # the local server's memory
     neo4j_pagecache: str = DEFAULT_NEO4J_PAGECACHE
-    clickhouse_password: str | None = None  # for clickhouse:// event sources (never in the URL)
+    clickhouse_password: str | None = field(default=None, repr=False)  # for clickhouse:// sources (never in the URL)
+    github_api: str = DEFAULT_GITHUB_API  # `load github`: the REST API's base URL (tests point it at a local server)
+    github_token: str | None = field(default=None, repr=False)  # a secret: never printed, not even in a repr
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -70,6 +73,8 @@ class Settings:
             neo4j_heap=env.get("NICHEGRAPH_NEO4J_HEAP") or DEFAULT_NEO4J_HEAP,
             neo4j_pagecache=env.get("NICHEGRAPH_NEO4J_PAGECACHE") or DEFAULT_NEO4J_PAGECACHE,
             clickhouse_password=env.get("NICHEGRAPH_CLICKHOUSE_PASSWORD") or None,
+            github_api=env.get("NICHEGRAPH_GITHUB_API") or DEFAULT_GITHUB_API,
+            github_token=env.get("GITHUB_TOKEN") or None,
         )
 
     def with_overrides(self, **overrides: object) -> Settings:

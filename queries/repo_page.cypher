@@ -1,8 +1,8 @@
 // repo_page: What does one repository look like: its series, its window figures and its top developers?
 // Everything the explorer's project page shows except the relations (relations_of_repo), in
-// one query: the repository, every month of its published series (and computed OpenRank when
-// present), its landscape entries, its niche in the window, and its top developers in the
-// window (bots left out). Returns no row for an unknown repository.
+// one query: the repository, its GitHub metadata, every month of its published series (and
+// computed OpenRank when present), its landscape entries, its niche in the window, and its top
+// developers in the window (bots left out). Returns no row for an unknown repository.
 //
 // Parameters:
 // :param repo => 'pytorch/pytorch'
@@ -16,6 +16,9 @@
 //   owner          its owner
 //   domain         hand-made landscape domain, if any
 //   domainLayer    the landscape layer of that domain
+//   metadata       GitHub metadata from `nichegraph load github` (null values where not loaded): {description,
+//                  language, topics, license, archived, createdAt, homepage, metadataSource, metadataProvenance,
+//                  metadataFetchedAt}
 //   months         every month: {month, openrank, openrankComputed, activity, stars, participants, busFactor}
 //   landscape      landscape entries: {landscape, domain, layer, subdomain, status}
 //   meanOpenrank   mean published monthly OpenRank in the window
@@ -60,4 +63,6 @@ CALL (r) {
                     nicheStability: n.stability} END AS niche
 }
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
+       r {.description, .language, .topics, .license, .archived, .createdAt, .homepage,
+          .metadataSource, .metadataProvenance, .metadataFetchedAt} AS metadata,
        months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche

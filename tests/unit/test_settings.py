@@ -20,6 +20,8 @@ VARIABLES = [
     "NICHEGRAPH_NEO4J_HEAP",
     "NICHEGRAPH_NEO4J_PAGECACHE",
     "NICHEGRAPH_CLICKHOUSE_PASSWORD",
+    "NICHEGRAPH_GITHUB_API",
+    "GITHUB_TOKEN",
     "NICHEGRAPH_DATA_DIR",
     "NICHEGRAPH_CACHE_DIR",
     "XDG_DATA_HOME",
@@ -49,7 +51,17 @@ def test_the_defaults(clean_env: pytest.MonkeyPatch) -> None:
         browser_url="http://localhost:7474/browser/",
         neo4j_heap="2g",
         neo4j_pagecache="1g",
+        clickhouse_password=None,
+        github_api="https://api.github.com",
+        github_token=None,
     )
+
+
+def test_secrets_stay_out_of_the_repr(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("GITHUB_TOKEN", "ghp_secret")
+    clean_env.setenv("NICHEGRAPH_CLICKHOUSE_PASSWORD", "click-words")
+    shown = repr(Settings.from_env())
+    assert "ghp_secret" not in shown and "click-words" not in shown
 
 
 # variable -> (what it is set to, the Settings field, the value read)
@@ -64,6 +76,8 @@ EVERY_VARIABLE = {
     "NICHEGRAPH_NEO4J_HEAP": ("4g", "neo4j_heap", "4g"),
     "NICHEGRAPH_NEO4J_PAGECACHE": ("3g", "neo4j_pagecache", "3g"),
     "NICHEGRAPH_CLICKHOUSE_PASSWORD": ("click-words", "clickhouse_password", "click-words"),
+    "NICHEGRAPH_GITHUB_API": ("http://localhost:9000/api", "github_api", "http://localhost:9000/api"),
+    "GITHUB_TOKEN": ("ghp_secret", "github_token", "ghp_secret"),
     "NICHEGRAPH_DATA_DIR": ("/data/ng", "data_dir", Path("/data/ng")),
     "NICHEGRAPH_CACHE_DIR": ("/cache/ng", "cache_dir", Path("/cache/ng")),
 }
