@@ -12,6 +12,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
+from nichegraph.loader.networks import read_network_file, write_network
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
 from nichegraph.loader.sources import FolderSource, HttpSource, open_source
 from nichegraph.months import parse_window
@@ -23,7 +24,7 @@ SEEDS_FILE = Path(__file__).with_name("seeds.txt")
 
 @click.group()
 def load() -> None:
-    """Load data into the graph (OpenDigger metrics, landscape labels)."""
+    """Load data into the graph (OpenDigger metrics, landscape labels and series, project networks)."""
 
 
 def choose_repos(
@@ -153,6 +154,38 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
         click.echo(result.describe(), err=not result.ok)
     if not result.ok:
         sys.exit(1)
+
+
+@load.command("network")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Name of the network [default: the file name without extension]")
+@click.option("--window", help="The period the network describes, FIRST:LAST (stored; not checked against the data)")
+@click.option(
+    "--nodes",
+    "nodes_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With a .csv edge list: a nodes file id[,label][,openrank]",
+)
+@click.option("--weight-meaning", help="What an edge weight counts [the report's JSON: shared active developers]")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@click.pass_obj
+def load_network(
+    settings: Settings,
+    file: Path,
+    name: str | None,
+    window: str | None,
+    nodes_file: Path | None,
+    weight_meaning: str | None,
+    as_json: bool,
+) -> None:
+    """Load a project-level collaboration network as a named network: the landscape report's
+    JSON, a CSV edge list (source,target,weight), GraphML or GEXF. Stored apart from our own
+    COLLABORATES links; projects not in the graph become Repo nodes without contributions. A bad
+    file is refused whole, with its file and line."""
+    data = read_network_file(file, name, window, nodes_file, weight_meaning)
+    with Graph(settings) as graph:
+        result = write_network(graph, data)
+    click.echo(to_json(result.to_dict()) if as_json else result.describe())
 
 
 COMMANDS = [load]
