@@ -73,3 +73,7 @@ CREATE INDEX peer_of_window IF NOT EXISTS FOR ()-[x:PEER_OF]-() ON (x.window);
 CREATE CONSTRAINT network_name IF NOT EXISTS
 FOR (n:Network) REQUIRE n.name IS UNIQUE;
 CREATE INDEX network_link_network IF NOT EXISTS FOR ()-[l:NETWORK_LINK]-() ON (l.network);
+// GitHub's repository id ties a renamed project's names together (landscape lists and the
+// report's OpenRank series: hwchase17/langchain and langchain-ai/langchain are one Repo).
+CREATE INDEX repo_repo_id IF NOT EXISTS FOR (r:Repo) ON (r.repoId);
+CREATE INDEX landscape_entry_repo_id IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.repoId);

@@ -10,10 +10,11 @@ import click
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
-from nichegraph.loader.landscape import read_landscape, write_landscape
+from nichegraph.loader.landscape import LandscapeLoad, read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.networks import read_network_file, write_network
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
+from nichegraph.loader.series import SeriesLoad, read_series, series_file, write_series
 from nichegraph.loader.sources import FolderSource, HttpSource, open_source
 from nichegraph.months import parse_window
 from nichegraph.output import to_json
@@ -125,35 +126,42 @@ def load_opendigger(
 
 
 @load.command("landscape")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", help="Landscape name stored on the entries [default: the file name without .csv]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
 @click.pass_obj
-def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
-    """Load hand-made domain labels from a landscape CSV (the 2025 LLM landscape, the PyTorch
-    landscape, or repo,domain[,layer,subdomain]). Rows for repositories not in the graph are
-    kept as entries; bad rows are named and skipped, and make the exit status 1."""
-    result = read_landscape(file, name)
-    with Graph(settings) as graph:
-        write_landscape(graph, result)
+def load_landscape(settings: Settings, files: tuple[Path, ...], name: str | None, as_json: bool) -> None:
+    """Load hand-made domain labels from landscape CSVs (the 2025 LLM landscape, the report's
+    2025-05 classification, the PyTorch landscape, or repo,domain[,layer,subdomain]) and monthly
+    OpenRank series (month,repo_id,repo_name,openrank; renamed projects joined by repo_id).
+    Rows for repositories not in the graph are kept as entries; bad rows are named and skipped,
+    and make the exit status 1."""
+    if name and len(files) > 1:
+        raise BadParameter("--name: give it with one FILE only")
+    results = load_landscape_files(settings, list(files), name)
     if as_json:
-        click.echo(
-            to_json(
-                {
-                    "file": str(file),
-                    "landscape": result.landscape,
-                    "format": result.format,
-                    "entries": len(result.entries),
-                    "linked": result.linked,
-                    "badRows": result.bad_rows,
-                    "replacedCharacters": result.replaced_characters,
-                }
-            )
-        )
-    else:
-        click.echo(result.describe(), err=not result.ok)
-    if not result.ok:
+        dicts = [result.to_dict() for result in results]
+        click.echo(to_json(dicts[0] if len(dicts) == 1 else dicts))
+    for result in results:
+        if not as_json:
+            click.echo(result.describe(), err=not result.ok)
+    if not all(result.ok for result in results):
         sys.exit(1)
+
+
+def load_landscape_files(
+    settings: Settings, files: list[Path], name: str | None = None
+) -> list[LandscapeLoad | SeriesLoad]:
+    """Read every file first (lists and series told apart by their header), then write the
+    lists before the series: a series takes a renamed project's current name from the lists."""
+    loads = [read_series(file, name) if series_file(file) else read_landscape(file, name) for file in files]
+    with Graph(settings) as graph:
+        for load in sorted(loads, key=lambda item: isinstance(item, SeriesLoad)):
+            if isinstance(load, SeriesLoad):
+                write_series(graph, load)
+            else:
+                write_landscape(graph, load)
+    return loads
 
 
 @load.command("network")
