@@ -27,7 +27,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "expand_command",
         "Grow a landscape from seed projects along the strongest...",
     ),
-    "export": ("nichegraph.analysis.cli", "export_command", "Export a window's niches, relations or collaboration..."),
+    "export": (
+        "nichegraph.analysis.cli",
+        "export_command",
+        "Export a window's (or a loaded network's) niches,...",
+    ),
     "openrank": (
         "nichegraph.analysis.openrank_cli",
         "openrank",
@@ -37,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "nichegraph.analysis.trends_cli",
         "trends",
         "Who leads, who grew, who fell, who went quiet: OpenRank...",
+    ),
+    "landscape": (
+        "nichegraph.analysis.landscape_cli",
+        "landscape",
+        "The landscape of a loaded network or a window: detected...",
     ),
     "db": ("nichegraph.localdb_cli", "db", "Run a real local Neo4j 5 (from Maven Central jars) on..."),
     "serve": ("nichegraph.web.cli", "serve", "Serve the explorer (every page also answers as JSON: add..."),
