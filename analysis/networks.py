@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,7 @@ from nichegraph.analysis.relations import (
     Relation,
     RelationResult,
     cosine,
+    write_relations,
 )
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
@@ -359,3 +361,18 @@ def require_network_results(graph: Graph, name: str) -> dict[str, Any]:
     if not rows:
         raise NichegraphError(f"network {name}: no niches computed yet; run `nichegraph niches --network {name}` first")
     return dict(rows[0]["run"])
+
+
+def analyse_networks(graph: Graph, say: Callable[[str], None]) -> None:
+    """Niches and relations of every loaded network (the main job's last analysis step)."""
+    steps = Progress(total=None, quiet=True)
+    for row in run_query(graph, "networks"):
+        name = row["name"]
+        niches = compute_network_niches(graph, name, NicheParams(), steps)
+        relations = classify_network_relations(niches.network, niches.membership(), read_network(graph, name).openrank)
+        write_relations(graph, relations, {})
+        counts = relations.counts()
+        say(
+            f"network {name}: {len(niches.niches)} niches ({len(niches.unassigned)} projects unassigned); relations "
+            f"{counts[UPSTREAM]} upstream, {counts[COMPETITOR]} competitor, {counts[PEER]} peer"
+        )

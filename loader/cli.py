@@ -20,7 +20,10 @@ from nichegraph.months import parse_window
 from nichegraph.output import to_json
 from nichegraph.progress import Progress
 
-SEEDS_FILE = Path(__file__).with_name("seeds.txt")
+# The 2025 LLM landscape report's project lists (names and domains), shipped with the package:
+# a web source without --repos loads these projects (python -m nichegraph.loader.make_sample
+# writes them from the report's files).
+REPORT_LISTS = sorted(Path(__file__).with_name("landscapes").glob("*.csv"))
 
 
 @click.group()
@@ -48,12 +51,24 @@ def choose_repos(
     elif isinstance(source, FolderSource):
         return source.list_repos()
     else:
-        chosen = read_repo_list(SEEDS_FILE.read_text(encoding="utf-8"), str(SEEDS_FILE))
-        neighbours = neighbours or 30
-        progress.note(f"no --repos: starting from the {len(chosen)} landscape seeds in {SEEDS_FILE.name}")
+        chosen = report_projects()
+        progress.note(
+            f"no --repos: the {len(chosen)} projects of the 2025 LLM landscape report's lists "
+            f"({', '.join(path.name for path in REPORT_LISTS)})"
+        )
     if neighbours:
         chosen = expand_seeds(source, chosen, neighbours, progress.note)
     return chosen
+
+
+def report_projects() -> list[str]:
+    """Every project the shipped report lists name, once, in list order."""
+    names: dict[str, str] = {}
+    for path in REPORT_LISTS:
+        for entry in read_landscape(path).entries:
+            if entry["repo"]:
+                names.setdefault(entry["repo"].lower(), entry["repo"])
+    return list(names.values())
 
 
 def run_load(
@@ -74,6 +89,8 @@ def run_load(
         raise BadParameter("--neighbours: must not be negative")
     window = parse_window(months, "--months") if months else None
     source = open_source(source_text)
+    if isinstance(source, HttpSource):
+        source.check_reachable()
     progress = Progress(total=None, quiet=quiet)
     chosen = choose_repos(source, repos, repos_file, neighbours, progress)
     progress.total = len(chosen)
@@ -97,7 +114,7 @@ def run_load(
     "--neighbours",
     default=0,
     show_default=True,
-    help="Also load up to N neighbours of each named repo (OpenDigger repo_network.json)",
+    help="Also load up to N neighbours of each named repo (OpenDigger's repo_network.json; no longer regenerated)",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
 @click.pass_obj

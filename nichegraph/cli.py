@@ -137,7 +137,11 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 
 
 @main.command()
-@click.option("--source", help="Where to load from [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]")
+@click.option(
+    "--source",
+    help="Where to load from: a snapshot folder, an http(s) URL, or 'sample' (the small real sample shipped "
+    "with nichegraph; no network needed) [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]",
+)
 @click.option(
     "--landscape",
     "landscape_dir",
@@ -163,8 +167,10 @@ def run(
     """The main job: start Neo4j if nothing answers, load the default data set, analyse it
     (niches and relations of the last 12 months, computed OpenRank), and serve the explorer.
 
-    With a folder as the source it loads every repository in it; with the live service it
-    loads the landscape's seed projects and their neighbourhood."""
+    With a folder as the source it loads every repository in it; with the live service, the
+    projects of the 2025 LLM landscape report's lists (shipped with nichegraph) and their domains;
+    with `--source sample`, the packaged sample (AI and scientific Python 2020-04..2023-03, the
+    report's 2025-05 network and OpenRank series). The loaded networks are analysed too."""
     from nichegraph import job
 
     job.ensure_database(settings, say=click.echo)
