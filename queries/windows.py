@@ -34,34 +34,38 @@ NO_DATA = "the graph holds no monthly data yet; load some with `nichegraph load 
 
 @dataclass(frozen=True)
 class DataRange(Window):
-    """The months of any series, and the last month with activity data (None: series only)."""
+    """The months of any series, and the months with activity data (None: series only)."""
 
+    activity_first: str | None = None
     activity_last: str | None = None
 
     @property
-    def default_last(self) -> str:
-        return self.activity_last or self.last
+    def activity(self) -> Window:
+        """The months default windows lie in: those with activity data, else all."""
+        return Window(self.activity_first or self.first, self.activity_last or self.last)
 
 
 def data_range(graph: Graph) -> DataRange | None:
     """First and last month of any repository series (`queries/data_range.cypher`), None when empty."""
     row = run_query(graph, "data_range")[0]
-    return DataRange(row["firstMonth"], row["lastMonth"], row["lastActivityMonth"]) if row["firstMonth"] else None
+    if not row["firstMonth"]:
+        return None
+    return DataRange(row["firstMonth"], row["lastMonth"], row["firstActivityMonth"], row["lastActivityMonth"])
 
 
-def require_data(data: Window | None, what: str = "--window") -> Window:
+def require_data(data: DataRange | None, what: str = "--window") -> DataRange:
     if data is None:
         raise BadParameter(f"{what}: {NO_DATA}")
     return data
 
 
 def default_window(data: Window, default: str = LAST12) -> Window:
-    """The whole range, or its last 12 months (fewer when the data is shorter), both up to the
-    last month with activity data."""
-    last = data.default_last if isinstance(data, DataRange) else data.last
+    """The whole range, or its last 12 months (fewer when the data is shorter), both within the
+    months that have activity data."""
+    months = data.activity if isinstance(data, DataRange) else data
     if default == ALL:
-        return Window(data.first, last)
-    return Window(max(data.first, add_months(last, -(LAST_MONTHS - 1))), last)
+        return Window(months.first, months.last)
+    return Window(max(months.first, add_months(months.last, -(LAST_MONTHS - 1))), months.last)
 
 
 def choose_window(
