@@ -121,7 +121,7 @@ def compare(
     nmi = ari = 1.0
     if len(set(detected)) > 1 or len(set(hand)) > 1:
         nmi = float(ig.compare_communities(codes(hand), codes(detected), method="nmi"))
-        ari = float(ig.compare_communities(codes(hand), codes(detected), method="ari"))
+        ari = float(ig.compare_communities(codes(hand), codes(detected), method="adjusted_rand"))
     result = Agreement(
         scope,
         landscape,
