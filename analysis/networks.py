@@ -120,6 +120,12 @@ def normalised_links(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def kept_pairs(stored: StoredNetwork, top_links: int = TOP_LINKS) -> set[frozenset[str]]:
+    """The links niches are found on: each project's strongest by the normalised weight."""
+    network = build_network(stored, top_links)
+    return {frozenset((network.repos[link.source], network.repos[link.target])) for link in network.backbone()}
+
+
 def normalised(weight: float, strength_a: float, strength_b: float) -> float:
     return weight / math.sqrt(strength_a * strength_b) if strength_a > 0 and strength_b > 0 else 0.0
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, g, request
 
-from nichegraph.analysis.networks import normalised_links, read_network
+from nichegraph.analysis.networks import kept_pairs, normalised_links, read_network
 from nichegraph.errors import BadParameter
 from nichegraph.names import REPO_NAME
 from nichegraph.web.context import cached, cached_query, float_arg, int_arg, page
@@ -73,27 +73,33 @@ def walk(
     return chosen, inside, truncated
 
 
-def network_graph(name: str) -> dict[str, Any]:
+LINK_CHOICES = ("kept", "all")
+
+
+def network_graph(name: str, links: str) -> dict[str, Any]:
     """A loaded network as the walk reads it: link weights normalised to 0..1 (w / sqrt(S(a) S(b)),
-    as its niches are found; the loaded weight stays as rawWeight)."""
+    as its niches are found; the loaded weight stays as rawWeight); by default only the kept
+    links (each project's strongest, the ones its niches are found on), like a window's walk."""
+    if links not in LINK_CHOICES:
+        raise BadParameter(f"links: {links!r} is not one of {', '.join(LINK_CHOICES)}")
 
     def build() -> dict[str, Any]:
         stored = read_network(g.page.graph, name)
-        return {
-            "nodes": stored.nodes,
-            "links": normalised_links(stored.links),
-            "relations": stored.relations,
-            "network": stored.properties,
-        }
+        chosen = normalised_links(stored.links)
+        if links == "kept":
+            kept = kept_pairs(stored)
+            chosen = [link for link in chosen if frozenset((link["source"], link["target"])) in kept]
+        return {"nodes": stored.nodes, "links": chosen, "relations": stored.relations, "network": stored.properties}
 
-    return cached((g.page.graph.uri, "network_graph", name), build)
+    return cached((g.page.graph.uri, "network_graph", name, links), build)
 
 
 @page(blueprint, "/graph", "graph.html")
 def neighbourhood() -> dict[str, Any]:
     network = request.args.get("network") or None
+    links = request.args.get("links") or "kept"
     if network:
-        data = network_graph(network)
+        data = network_graph(network, links)
         scope = f"network {network}"
     else:
         window = g.page.window
@@ -122,6 +128,7 @@ def neighbourhood() -> dict[str, Any]:
         "window": None if network else scope,
         "network": network,
         "networkInfo": data.get("network"),
+        "links": links if network else None,
         "niches": [{"number": number, "id": ident, "label": label} for number, ident, label in niches],
         "center": center,
         "depth": depth,
