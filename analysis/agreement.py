@@ -10,6 +10,7 @@ the arithmetic-mean normalisation, 2 I(X;Y) / (H(X) + H(Y)); ARI the adjusted Ra
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,8 @@ def compare(
     if len(set(detected)) > 1 or len(set(hand)) > 1:
         nmi = float(ig.compare_communities(codes(hand), codes(detected), method="nmi"))
         ari = float(ig.compare_communities(codes(hand), codes(detected), method="adjusted_rand"))
+        if math.isnan(ari):  # both all singletons, or both one group: the same partition
+            ari = 1.0 if canonical(hand) == canonical(detected) else 0.0
     result = Agreement(
         scope,
         landscape,
@@ -141,6 +144,12 @@ def compare(
 def codes(values: list[str]) -> list[int]:
     index = {value: i for i, value in enumerate(sorted(set(values)))}
     return [index[value] for value in values]
+
+
+def canonical(values: list[str]) -> list[int]:
+    """Groups numbered by first appearance: equal for two labellings of one partition."""
+    first: dict[str, int] = {}
+    return [first.setdefault(value, len(first)) for value in values]
 
 
 def disagreements(projects: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -177,19 +177,23 @@ PAD = 0.004
 
 def lay_out(boxes: list[Box], x: float, y: float, width: float, height: float) -> None:
     """Place boxes by their summed (visible) tile sizes, then tiles inside each below its label."""
-    sizes = [sum(visible_sizes(box.tiles)) for box in boxes]
-    for box, rect in zip(boxes, squarify(sizes, x, y, width, height), strict=True):
+    floor = visible_floor([tile for box in boxes for tile in box.tiles])
+    sizes = [[max(tile.openrank or 0.0, floor) for tile in box.tiles] for box in boxes]
+    for box, box_sizes, rect in zip(boxes, sizes, squarify([sum(s) for s in sizes], x, y, width, height), strict=True):
         box.rect = rect
         bx, by, bw, bh = rect
-        inner = (bx + PAD, by + HEADER, max(bw - 2 * PAD, 0.0), max(bh - HEADER - PAD, 0.0))
-        for tile, tile_rect in zip(box.tiles, squarify(visible_sizes(box.tiles), *inner), strict=True):
+        # a box too small for its label strip gives its tiles the whole of it
+        header, pad = min(HEADER, bh * 0.3), min(PAD, bw * 0.05, bh * 0.05)
+        inner = (bx + pad, by + header, bw - 2 * pad, bh - header - pad)
+        for tile, tile_rect in zip(box.tiles, squarify(box_sizes, *inner), strict=True):
             tile.rect = tile_rect
 
 
-def visible_sizes(tiles: list[Tile]) -> list[float]:
+def visible_floor(tiles: list[Tile]) -> float:
+    """The smallest size a tile is drawn at: a share of the median project, so that a project
+    without OpenRank (or with very little) stays visible."""
     known = sorted(t.openrank for t in tiles if t.openrank)
-    floor = (known[len(known) // 2] if known else 1.0) * MIN_TILE_SHARE
-    return [max(tile.openrank or 0.0, floor) for tile in tiles]
+    return (known[len(known) // 2] if known else 1.0) * MIN_TILE_SHARE
 
 
 # --- data ------------------------------------------------------------------------------------
