@@ -66,6 +66,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "queries": ("nichegraph.bench.queries", "bench_queries", "Run every library query with its example parameters..."),
     "web": ("nichegraph.bench.web", "bench_web", "Load the explorer on loopback (8 concurrent clients, a..."),
+    "newcomer": (
+        "nichegraph.bench.newcomer",
+        "bench_newcomer",
+        "Time `nichegraph run --source sample` from nothing (fresh...",
+    ),
 }
 
 
