@@ -72,13 +72,7 @@ def scope_of(name: str) -> str:
 def agreement(graph: Graph, name: str, landscape: str | None = None, level: str = "domain") -> Agreement:
     if level not in LEVELS:
         raise BadParameter(f"--level: {level!r} is not one of {', '.join(LEVELS)}")
-    scope = scope_of(name)
-    rows = landscape_projects(graph, scope)
-    if not rows:
-        what = (
-            f"--network {scope.removeprefix(NETWORK_SCOPE)}" if scope.startswith(NETWORK_SCOPE) else f"--window {scope}"
-        )
-        raise NichegraphError(f"{name}: no niches computed for it; run `nichegraph niches {what}` first")
+    scope, rows = computed_projects(graph, name)
     coverage = Counter(entry["landscape"] for row in rows for entry in row["entries"] if entry.get(level))
     if not coverage:
         raise NichegraphError(
@@ -96,6 +90,19 @@ def agreement(graph: Graph, name: str, landscape: str | None = None, level: str 
         if value is not None:
             projects.append({k: row[k] for k in ("repo", "niche", "number", "label")} | {"domain": value})
     return compare(scope, chosen, level, projects, {k: v for k, v in coverage.items() if k != chosen})
+
+
+def computed_projects(graph: Graph, name: str) -> tuple[str, list[dict[str, Any]]]:
+    """The scope NAME stands for and its projects (`landscape_projects`); an error naming the
+    command to run when no niches were computed for it."""
+    scope = scope_of(name)
+    rows = landscape_projects(graph, scope)
+    if not rows:
+        what = (
+            f"--network {scope.removeprefix(NETWORK_SCOPE)}" if scope.startswith(NETWORK_SCOPE) else f"--window {scope}"
+        )
+        raise NichegraphError(f"{name}: no niches computed for it; run `nichegraph niches {what}` first")
+    return scope, rows
 
 
 def landscape_projects(graph: Graph, scope: str) -> list[dict[str, Any]]:

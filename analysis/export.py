@@ -95,16 +95,7 @@ class NetworkResults(WindowResults):
         self.stored: StoredNetwork = read_network(graph, name)
 
     def run(self, what: str) -> dict[str, Any]:
-        run = stored_run(self.graph, self.key)
-        if run is None:
-            raise NichegraphError(
-                f"network {self.name}: nothing computed for it; run `nichegraph niches --network {self.name}` first"
-            )
-        if what == "relations" and not run.get("relationsComputedAt"):
-            raise NichegraphError(
-                f"network {self.name}: no relations computed for it; run `nichegraph relations --network {self.name}`"
-            )
-        return run
+        return require_results(self.graph, self.key, what, f"network {self.name}", f"--network {self.name}", "it")
 
     def assignments(self) -> list[dict[str, Any]]:
         """One row per member of the network: its niche there, or why it has none."""
@@ -129,16 +120,21 @@ def assignments(graph: Graph, window: str, otherwise: str = "no contributions in
     return rows
 
 
-def require_results(graph: Graph, window: str, what: str) -> dict[str, Any]:
-    run = stored_run(graph, window)
+def require_results(
+    graph: Graph,
+    key: str,
+    what: str,
+    title: str | None = None,
+    flag: str | None = None,
+    it: str = "this window",
+) -> dict[str, Any]:
+    """The stored run of a window (or of a network: its title, flag and pronoun given)."""
+    title, flag = title or f"window {key}", flag or f"--window {key}"
+    run = stored_run(graph, key)
     if run is None:
-        raise NichegraphError(
-            f"window {window}: nothing computed for this window; run `nichegraph niches --window {window}` first"
-        )
+        raise NichegraphError(f"{title}: nothing computed for {it}; run `nichegraph niches {flag}` first")
     if what == "relations" and not run.get("relationsComputedAt"):
-        raise NichegraphError(
-            f"window {window}: no relations computed for this window; run `nichegraph relations --window {window}`"
-        )
+        raise NichegraphError(f"{title}: no relations computed for {it}; run `nichegraph relations {flag}`")
     return run
 
 

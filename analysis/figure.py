@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from nichegraph.analysis.agreement import landscape_projects, scope_of
+from nichegraph.analysis.agreement import computed_projects
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.names import NETWORK_SCOPE
@@ -202,13 +202,7 @@ def visible_floor(tiles: list[Tile]) -> float:
 def figure_data(graph: Graph, name: str, by: str = "domain", landscape: str | None = None) -> LandscapeFigure:
     if by not in BYS:
         raise BadParameter(f"--by: {by!r} is not one of {', '.join(BYS)}")
-    scope = scope_of(name)
-    rows = landscape_projects(graph, scope)
-    if not rows:
-        what = (
-            f"--network {scope.removeprefix(NETWORK_SCOPE)}" if scope.startswith(NETWORK_SCOPE) else f"--window {scope}"
-        )
-        raise NichegraphError(f"{name}: no niches computed for it; run `nichegraph niches {what}` first")
+    scope, rows = computed_projects(graph, name)
     network = scope.startswith(NETWORK_SCOPE)
     chosen = choose_landscape(rows, landscape) if by == "domain" else landscape
     groups: dict[str, list[Tile]] = defaultdict(list)

@@ -27,7 +27,7 @@ import json
 import math
 import re
 import xml.parsers.expat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +78,19 @@ class NetworkData:
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
     notes: list[str] = field(default_factory=list)  # what the reader had to assume
+
+    def properties(self) -> dict[str, Any]:
+        """What the Network node stores (with `loadedAt`)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "source": self.source,
+            "format": self.format,
+            "period": self.period,
+            "weightMeaning": self.weight_meaning,
+            "nodes": len(self.nodes),
+            "edges": len(self.edges),
+        }
 
     def check(self) -> NetworkData:
         """Refuse anything that cannot be stored as it is; messages name the item."""
@@ -417,31 +430,7 @@ def parse_graphml(text: str, label: str, notes: list[str]) -> tuple[list[Network
         }
         return {**defaults, **data}
 
-    names: dict[str, str] = {}
-    nodes = []
-    for node in root.find_all("node"):
-        where = f"{label} line {node.line}"
-        ident = node.attrs.get("id", "")
-        data = values(node)
-        repo = next((data[k] for k in NAME_KEYS if REPO_NAME.match(data.get(k, ""))), ident)
-        if ident in names:
-            raise BadNetworkFile(f"{where}: duplicate node id {ident!r}")
-        names[ident] = repo
-        nodes.append(NetworkNode(repo, xml_number(data.get("openrank"), where, "openrank"), where))
-    edges = []
-    unweighted = 0
-    for edge in root.find_all("edge"):
-        where = f"{label} line {edge.line}"
-        data = values(edge)
-        weight = xml_number(data.get("weight", edge.attrs.get("weight")), where, "weight")
-        if weight is None:
-            unweighted += 1
-            weight = 1.0
-        shared = next((data[k] for k in SHARED_KEYS if k in data), None)
-        edges.append(edge_of(names, edge, weight, xml_number(shared, where, "shared"), where))
-    if unweighted:
-        notes.append(f"{unweighted} edges without a weight counted as 1")
-    return nodes, edges
+    return graph_items(root, label, notes, lambda element, _kind: values(element))
 
 
 def parse_gexf(text: str, label: str, notes: list[str]) -> tuple[list[NetworkNode], list[NetworkEdge]]:
@@ -463,6 +452,14 @@ def parse_gexf(text: str, label: str, notes: list[str]) -> tuple[list[NetworkNod
             for value in element.find_all("attvalue")
         }
 
+    return graph_items(root, label, notes, values)
+
+
+def graph_items(
+    root: XmlElement, label: str, notes: list[str], values: Callable[[XmlElement, str], dict[str, str]]
+) -> tuple[list[NetworkNode], list[NetworkEdge]]:
+    """Nodes and edges of a GraphML or GEXF document, given how to read an element's attribute
+    values. A node's name: its label or a name attribute that looks like owner/repo, else its id."""
     names: dict[str, str] = {}
     nodes = []
     for node in root.find_all("node"):
@@ -564,36 +561,14 @@ class NetworkWrite:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
-        return {
-            "name": data.name,
-            "kind": data.kind,
-            "source": data.source,
-            "format": data.format,
-            "period": data.period,
-            "weightMeaning": data.weight_meaning,
-            "nodes": len(data.nodes),
-            "edges": self.links,
-            "createdRepos": self.created,
-            "notes": data.notes,
-        }
+        return self.data.properties() | {"edges": self.links, "createdRepos": self.created, "notes": self.data.notes}
 
 
 def write_network(graph: Graph, data: NetworkData) -> NetworkWrite:
     """Validate `data`, then replace the network of that name in one transaction."""
     data.check()
     graph.apply_schema()
-    props = {
-        "name": data.name,
-        "kind": data.kind,
-        "source": data.source,
-        "format": data.format,
-        "period": data.period,
-        "weightMeaning": data.weight_meaning,
-        "nodes": len(data.nodes),
-        "edges": len(data.edges),
-        "loadedAt": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    props = data.properties() | {"loadedAt": datetime.now(UTC).isoformat(timespec="seconds")}
     nodes = [
         {"repo": node.repo, "key": node.repo.lower(), "owner": node.repo.split("/")[0], "openrank": node.openrank}
         for node in data.nodes
