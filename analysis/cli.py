@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from nichegraph.analysis import export as exporter
+from nichegraph.analysis import networks
 from nichegraph.analysis.events_expand import EventsExpandParams, EventsExpansion, explain, graph_openrank
 from nichegraph.analysis.expand import ExpandParams, expand, expand_json, resolve_seeds
 from nichegraph.analysis.network import NetworkParams, load_network
@@ -33,6 +34,7 @@ from nichegraph.analysis.relations import (
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
+from nichegraph.names import NETWORK_SCOPE
 from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries import windows
@@ -99,11 +101,6 @@ NICHE_OPTIONS = {
     "seed": "First seed; the same seed gives the same niches",
     "min_size": "Smaller groups are reported as unassigned",
 }
-NETWORK_OPTIONS = {
-    "top_links": "Links each project keeps (its strongest)",
-    "min_shared": "Shared developers a link needs",
-    "min_lift": "Shared developers / random expectation",
-}
 EXPAND_OPTIONS = {
     "min_openrank": "Mean monthly OpenRank to keep",
     "depth": "Links followed outwards from the seeds",
@@ -111,26 +108,53 @@ EXPAND_OPTIONS = {
 }
 
 
+network_option = click.option(
+    "--network", help="A network loaded with `nichegraph load network` instead of a window of contributions"
+)
+
+
+def window_or_network(window: str | None, network: str | None) -> None:
+    if window and network:
+        raise BadParameter("--window and --network: give one or the other")
+
+
 @click.command()
 @window_option
-@fields_as_options(NicheParams, "niche_params", NICHE_OPTIONS)
-@fields_as_options(NetworkParams, "network_params", NETWORK_OPTIONS)
+@network_option
+@fields_as_options(NicheParams, "params", NICHE_OPTIONS)
+@click.option("--top-links", type=int, help="Links each project keeps (its strongest) [5; 3 with --network]")
+@click.option("--min-shared", type=int, help="Shared developers a link needs [3; not with --network]")
+@click.option("--min-lift", type=float, help="Shared developers / random expectation [3.0; not with --network]")
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
 def niches(
     settings: Settings,
     window: str | None,
-    niche_params: NicheParams,
-    network_params: NetworkParams,
+    network: str | None,
+    params: NicheParams,
+    top_links: int | None,
+    min_shared: int | None,
+    min_lift: float | None,
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """Find niches: Leiden communities of the window's collaboration network, a consensus over
-    seeded runs, per-project stability; stored as (:Niche) and [:IN_NICHE] (this window only)."""
+    """Find niches: Leiden communities of the window's collaboration network (or of a loaded
+    --network), a consensus over seeded runs, per-project stability; stored as (:Niche) and
+    [:IN_NICHE] (this window or network only)."""
+    window_or_network(window, network)
+    params.check()
     steps = progress()
     with Graph(settings) as graph:
-        result = compute_niches(graph, window, network_params, niche_params, steps)
+        if network:
+            if min_shared is not None or min_lift is not None:
+                raise BadParameter("--min-shared / --min-lift: a loaded network has no developers to count")
+            links = networks.TOP_LINKS if top_links is None else top_links
+            result = networks.compute_network_niches(graph, network, params, steps, links)
+        else:
+            given = {"top_links": top_links, "min_shared": min_shared, "min_lift": min_lift}
+            network_params = NetworkParams(**{k: v for k, v in given.items() if v is not None}).check()
+            result = compute_niches(graph, window, network_params, params, steps)
     payload = result_json(result)
     rows = [
         {
@@ -149,28 +173,37 @@ def niches(
         click.echo(to_json(payload))
         return
     click.echo(
-        f"window {result.window}: {len(result.niches)} niches, partition stability (mean pairwise ARI of "
+        f"{describe_scope(result.window)}: {len(result.niches)} niches, partition stability (mean pairwise ARI of "
         f"{result.params.runs} runs) {result.mean_ari:.3f}, modularity {result.modularity:.3f}"
     )
     click.echo(to_table(summary_rows(result), ["niche", "size", "stability", "label"]))
     if result.unassigned:
         click.echo(f"\n{len(result.unassigned)} projects unassigned:")
         click.echo(to_table([{"repo": r, "reason": why} for r, why in sorted(result.unassigned.items())]))
-    click.echo("\nRelations for this window (if any) were cleared; run `nichegraph relations` to recompute them.")
+    again = f"--network {network}" if network else f"--window {result.window}"
+    click.echo(f"\nRelations (if any) were cleared; run `nichegraph relations {again}` to recompute them.")
 
 
 @click.command()
 @window_option
+@network_option
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print every relation as JSON")
 @click.option("--show", type=int, default=10, show_default=True, help="Relations of each kind to list")
 @click.pass_obj
-def relations(settings: Settings, window: str | None, out: Path | None, as_json: bool, show: int) -> None:
+def relations(
+    settings: Settings, window: str | None, network: str | None, out: Path | None, as_json: bool, show: int
+) -> None:
     """Classify linked projects as upstream/downstream, competitors or peers, with confidence and
-    evidence; stored as UPSTREAM_OF (upstream -> downstream), COMPETES_WITH and PEER_OF."""
+    evidence; stored as UPSTREAM_OF (upstream -> downstream), COMPETES_WITH and PEER_OF. On a
+    loaded --network the evidence is its link weights, OpenRank and structure (docs/niches.md)."""
+    window_or_network(window, network)
     steps = progress()
     with Graph(settings) as graph:
-        result = compute_relations(graph, window, steps)
+        if network:
+            result = networks.compute_network_relations(graph, network, steps)
+        else:
+            result = compute_relations(graph, window, steps)
         logins = relation_logins(graph, result)
         write_relations(graph, result, logins)
     payload = relations_json(result, logins)
@@ -179,7 +212,7 @@ def relations(settings: Settings, window: str | None, out: Path | None, as_json:
         click.echo(to_json(payload))
         return
     counts = result.counts()
-    click.echo(f"window {result.window}: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
+    click.echo(f"{describe_scope(result.window)}: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
     for kind in (UPSTREAM, COMPETITOR, PEER):
         rows = [row for row in payload["relations"] if row["relation"] == kind][:show]
         if not rows:
@@ -314,12 +347,24 @@ def show_events_expansion(result: EventsExpansion, out: Path | None, as_json: bo
 @click.option("--what", type=click.Choice(exporter.WHATS), required=True, help="Which stored results")
 @click.option("--format", "fmt", type=click.Choice(exporter.FORMATS), required=True, help="File format")
 @window_option
+@network_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write")
 @click.pass_obj
-def export_command(settings: Settings, what: str, fmt: str, window: str | None, out: Path) -> None:
-    """Export a window's niches, relations or collaboration network as CSV, JSON, GraphML or GEXF."""
+def export_command(settings: Settings, what: str, fmt: str, window: str | None, network: str | None, out: Path) -> None:
+    """Export a window's (or a loaded network's) niches, relations or network as CSV, JSON,
+    GraphML or GEXF."""
+    window_or_network(window, network)
     with Graph(settings) as graph:
-        resolved = str(windows.resolve_window(graph, window))
-        count = exporter.export(graph, resolved, what, fmt, out)
+        if network:
+            resolved = f"network {network}"
+            count = exporter.export_network(graph, network, what, fmt, out)
+        else:
+            resolved = str(windows.resolve_window(graph, window))
+            count = exporter.export(graph, resolved, what, fmt, out)
     unit = "nodes and edges" if fmt in {"graphml", "gexf"} else "rows"
     click.echo(f"wrote {count:,} {unit} of {what} for {resolved} to {out}")
+
+
+def describe_scope(scope: str) -> str:
+    """'window A:B' or 'network NAME' for a results key."""
+    return f"network {scope.removeprefix(NETWORK_SCOPE)}" if scope.startswith(NETWORK_SCOPE) else f"window {scope}"

@@ -26,6 +26,17 @@ from nichegraph.queries.library import run_query
 PUBLISHED, COMPUTED = "published", "computed"
 MAX_COMPARE_DEVELOPERS = 500
 PERIODS = ("year", "quarter")
+# what a project known only from a published OpenRank series (no developer data) cannot have
+MISSING_WITHOUT_DEVELOPERS = [
+    "computed OpenRank",
+    "contributors",
+    "participants",
+    "bus factor",
+    "new contributors",
+    "new stars",
+    "top developers",
+    "shared developers",
+]
 
 
 # --- which projects ------------------------------------------------------------------------
@@ -400,6 +411,8 @@ def compare(graph: Graph, names: Sequence[str], window: Window, developers: int 
     shared = shared_rows.result()
     projects = [summary[repo] | {"growth": growth_by.get(repo), "topDevelopers": tops[repo]} for repo in repos]
     computed_missing = all(row["meanOpenrankComputed"] is None for row in projects)
+    # projects known only from a landscape series: say which figures they cannot have
+    without_developers = [project["repo"] for project in projects if not project["developerData"]]
     return result(
         "compare",
         window,
@@ -407,6 +420,8 @@ def compare(graph: Graph, names: Sequence[str], window: Window, developers: int 
         Selection(repos=tuple(repos)),
         openrank="published and computed" if not computed_missing else "published (no computed values yet)",
         quarters=whole_quarters(window),
+        withoutDeveloperData=without_developers,
+        missingForThem=MISSING_WITHOUT_DEVELOPERS if without_developers else [],
         projects=projects,
         shared=shared,
         rows=[_compare_row(project) for project in projects],

@@ -226,6 +226,11 @@ def compare_command(
         click.echo(to_json(payload))
         return
     emit(payload, False, list(payload["rows"][0]))
+    if payload["withoutDeveloperData"]:
+        click.echo(
+            f"no developer data for {', '.join(payload['withoutDeveloperData'])} (OpenRank from a published series): "
+            f"{', '.join(payload['missingForThem'])} are missing for them"
+        )
     for pair in payload["shared"]:
         names = ", ".join(d["login"] for d in pair["developers"])
         click.echo(f"shared by {pair['a']} and {pair['b']}: {pair['shared']} developers; top: {names or '-'}")

@@ -28,6 +28,18 @@ class FetchError(NichegraphError):
     """A repository's files could not be fetched after all retries."""
 
 
+class SourceUnreachable(NichegraphError):
+    """The web source's host cannot be resolved or connected to: retrying will not help."""
+
+
+REACH_SECONDS = 8.0  # name resolution and connection together; the whole check stays under 10 s
+OFFLINE_HINT = (
+    "no network, or the service is down. Load a snapshot folder instead (--source PATH, or NICHEGRAPH_SOURCE; "
+    "on the development machines ../shared/data/opendigger-top300), or the small real sample shipped with "
+    "nichegraph: `nichegraph run --source sample`"
+)
+
+
 @dataclass(frozen=True)
 class Fetched:
     """One repository's raw files, or the error that stopped them arriving."""
@@ -119,7 +131,7 @@ class HttpSource:
     def list_repos(self) -> list[str]:
         raise BadParameter(
             f"SOURCE: {self.label} is a web service and cannot be listed; name repositories "
-            "with --repos / --repos-file (or run the default job, which starts from seeds)"
+            "with --repos / --repos-file (or run the default job, which loads the landscape report's projects)"
         )
 
     async def fetch_all(self, repos: Iterable[str]) -> AsyncIterator[Fetched]:
@@ -135,6 +147,29 @@ class HttpSource:
         ) as client:
             async for fetched in as_completed_results(self._fetch_repo(client, semaphore, r) for r in repos):
                 yield fetched
+
+    def check_reachable(self) -> None:
+        """Fail at once, with what to do, when the host cannot be resolved or connected to.
+        Any answer (a 404, a 5xx) or a slow one means the host is there: the load then keeps its
+        retries for timeouts and 5xx."""
+        try:
+            asyncio.run(self._probe(f"{self.base}/"))
+        except (httpx.ConnectError, httpx.ConnectTimeout, TimeoutError) as error:
+            problem = str(error) or type(error).__name__
+            if isinstance(error, TimeoutError):
+                problem = f"no connection within {REACH_SECONDS:g} s"
+            raise SourceUnreachable(f"cannot reach {self.label} ({problem}): {OFFLINE_HINT}") from error
+
+    async def _probe(self, url: str) -> None:
+        timeout = httpx.Timeout(self.policy.timeout, connect=REACH_SECONDS)
+        async with httpx.AsyncClient(timeout=timeout, transport=self._transport, follow_redirects=True) as client:
+            try:
+                # bounds name resolution too, which no socket timeout covers
+                async with asyncio.timeout(REACH_SECONDS):
+                    async with client.stream("GET", url, headers={"User-Agent": "nichegraph"}):
+                        pass
+            except (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError):
+                return  # connected: a slow or broken answer is for the retries
 
     async def fetch_one(self, repo: str, stem: str) -> bytes | None:
         """One file, with the same retry policy; None on 404."""

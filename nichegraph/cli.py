@@ -27,7 +27,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "expand_command",
         "Grow a landscape from seed projects along the strongest...",
     ),
-    "export": ("nichegraph.analysis.cli", "export_command", "Export a window's niches, relations or collaboration..."),
+    "export": (
+        "nichegraph.analysis.cli",
+        "export_command",
+        "Export a window's (or a loaded network's) niches,...",
+    ),
     "openrank": (
         "nichegraph.analysis.openrank_cli",
         "openrank",
@@ -37,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "nichegraph.analysis.trends_cli",
         "trends",
         "Who leads, who grew, who fell, who went quiet: OpenRank...",
+    ),
+    "landscape": (
+        "nichegraph.analysis.landscape_cli",
+        "landscape",
+        "The landscape of a loaded network or a window: detected...",
     ),
     "db": ("nichegraph.localdb_cli", "db", "Run a real local Neo4j 5 (from Maven Central jars) on..."),
     "serve": ("nichegraph.web.cli", "serve", "Serve the explorer (every page also answers as JSON: add..."),
@@ -62,6 +71,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "queries": ("nichegraph.bench.queries", "bench_queries", "Run every library query with its example parameters..."),
     "web": ("nichegraph.bench.web", "bench_web", "Load the explorer on loopback (8 concurrent clients, a..."),
+    "newcomer": (
+        "nichegraph.bench.newcomer",
+        "bench_newcomer",
+        "Time `nichegraph run --source sample` from nothing (fresh...",
+    ),
 }
 
 
@@ -134,7 +148,11 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 
 
 @main.command()
-@click.option("--source", help="Where to load from [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]")
+@click.option(
+    "--source",
+    help="Where to load from: a snapshot folder, an http(s) URL, or 'sample' (the small real sample shipped "
+    "with nichegraph; no network needed) [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]",
+)
 @click.option(
     "--landscape",
     "landscape_dir",
@@ -160,8 +178,10 @@ def run(
     """The main job: start Neo4j if nothing answers, load the default data set, analyse it
     (niches and relations of the last 12 months, computed OpenRank), and serve the explorer.
 
-    With a folder as the source it loads every repository in it; with the live service it
-    loads the landscape's seed projects and their neighbourhood."""
+    With a folder as the source it loads every repository in it; with the live service, the
+    projects of the 2025 LLM landscape report's lists (shipped with nichegraph) and their domains;
+    with `--source sample`, the packaged sample (AI and scientific Python 2020-04..2023-03, the
+    report's 2025-05 network and OpenRank series). The loaded networks are analysed too."""
     from nichegraph import job
 
     job.ensure_database(settings, say=click.echo)

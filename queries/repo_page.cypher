@@ -27,6 +27,9 @@
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
 //   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
+//   developerData  whether the graph holds any developer contributions for it (false for a project known
+//                  only from a landscape, a loaded network or an OpenRank series)
+//   series         the landscape series files its OpenRank months come from, if any
 MATCH (r:Repo {name: $repo})
 CALL (r) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
@@ -36,7 +39,8 @@ CALL (r) {
                   busFactor: m.busFactor}) AS months,
          avg(CASE WHEN $first <= m.month <= $last THEN m.openrank END) AS meanOpenrank,
          sum(CASE WHEN $first <= m.month <= $last THEN m.activity ELSE 0 END) AS activity,
-         sum(CASE WHEN $first <= m.month <= $last THEN m.stars ELSE 0 END) AS stars
+         sum(CASE WHEN $first <= m.month <= $last THEN m.stars ELSE 0 END) AS stars,
+         [source IN collect(DISTINCT m.series) WHERE source IS NOT NULL] AS series
 }
 CALL (r) {
   OPTIONAL MATCH (r)-[:IN_LANDSCAPE]->(e:LandscapeEntry)
@@ -65,4 +69,5 @@ CALL (r) {
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
        r {.description, .language, .topics, .license, .archived, .createdAt, .homepage,
           .metadataSource, .metadataProvenance, .metadataFetchedAt} AS metadata,
-       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche
+       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche,
+       EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData, series

@@ -135,7 +135,7 @@ def test_a_file_of_unknown_format_is_refused(tmp_path: Path) -> None:
         read_landscape(path)
     assert str(error.value) == (
         f"{path}: unknown landscape format; the header must contain one of: layer1, layer2, repo_name; "
-        "category, github_repo, name; domain, repo"
+        "classification, repo_id, repo_name; category, github_repo, name; domain, repo"
     )
 
 

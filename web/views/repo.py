@@ -36,6 +36,7 @@ def repo(owner: str, name: str) -> dict[str, Any]:
         role: [row for row in relations if row["role"] == role]
         for role in ("upstream", "downstream", "competitor", "peer")
     }
+    data["networks"] = run_query(g.page.graph, "repo_networks", repo=full_name)
     data["cypher"] = reproduce(
         "repo_top_developers",
         current_app.config["SETTINGS"].browser_url,
