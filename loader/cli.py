@@ -10,6 +10,7 @@ import click
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
+from nichegraph.loader.labels import load_label_set
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
@@ -23,7 +24,7 @@ SEEDS_FILE = Path(__file__).with_name("seeds.txt")
 
 @click.group()
 def load() -> None:
-    """Load data into the graph (OpenDigger metrics, landscape labels)."""
+    """Load data into the graph (OpenDigger metrics, landscape labels, evaluation labels)."""
 
 
 def choose_repos(
@@ -153,6 +154,20 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
         click.echo(result.describe(), err=not result.ok)
     if not result.ok:
         sys.exit(1)
+
+
+@load.command("labels")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Name of the label set [default: the file name without .csv]")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@click.pass_obj
+def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
+    """Store a label file (a,b,relation | a,b,collection | repo,label | repo,source,label) as a
+    label set, apart from the verdicts, for the explorer's evaluation page; a set of the same
+    name is replaced. A bad row names the line and nothing is written."""
+    with Graph(settings) as graph:
+        result = load_label_set(graph, file, name)
+    click.echo(to_json(result.to_dict()) if as_json else result.describe())
 
 
 COMMANDS = [load]
