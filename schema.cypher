@@ -63,3 +63,12 @@ CREATE INDEX collaborates_window IF NOT EXISTS FOR ()-[c:COLLABORATES]-() ON (c.
 CREATE INDEX upstream_of_window IF NOT EXISTS FOR ()-[x:UPSTREAM_OF]-() ON (x.window);
 CREATE INDEX competes_with_window IF NOT EXISTS FOR ()-[x:COMPETES_WITH]-() ON (x.window);
 CREATE INDEX peer_of_window IF NOT EXISTS FOR ()-[x:PEER_OF]-() ON (x.window);
+
+// --- evaluation labels (issue 11) -----------------------------------------------------------
+// Label files people wrote (`nichegraph load labels`), kept apart from the verdicts: a set by
+// name, its rows as (:LabelSet)-[:HAS_LABEL]->(:Label). No analysis reads them.
+CREATE CONSTRAINT label_set_name IF NOT EXISTS
+FOR (s:LabelSet) REQUIRE s.name IS UNIQUE;
+CREATE INDEX label_set IF NOT EXISTS FOR (l:Label) ON (l.set);
+// Repo.role ("hub") of the last analysed window; each window's hubs stay on its NicheRun.
+CREATE INDEX repo_role_window IF NOT EXISTS FOR (r:Repo) ON (r.roleWindow);
