@@ -9,20 +9,19 @@ from typing import Any
 import click
 
 from nichegraph.analysis import export as exporter
-from nichegraph.analysis.expand import ExpandParams, expand, expand_json, resolve_seeds
-from nichegraph.analysis.network import NetworkParams, load_network
+from nichegraph.analysis.expand import ExpandParams, expand_json
+from nichegraph.analysis.hubs import HubParams
+from nichegraph.analysis.network import NetworkParams
 from nichegraph.analysis.niches import (
     NicheParams,
     result_json,
-    stored_run,
     summary_rows,
 )
-from nichegraph.analysis.pipeline import compute_niches, compute_relations
+from nichegraph.analysis.pipeline import compute_niches, compute_relations, expand_from_seeds
 from nichegraph.analysis.relations import (
     COMPETITOR,
     PEER,
     UPSTREAM,
-    mean_openrank,
     relation_logins,
     relations_json,
     write_relations,
@@ -63,7 +62,7 @@ def out_option(function):  # type: ignore[no-untyped-def]
 @click.command()
 @window_option
 @click.option(
-    "--resolution", type=float, default=1.0, show_default=True, help="Leiden resolution (higher: smaller niches)"
+    "--resolution", type=float, default=2.0, show_default=True, help="Leiden resolution (higher: smaller niches)"
 )
 @click.option("--runs", type=int, default=20, show_default=True, help="Leiden runs (seeds SEED, SEED+1, ...)")
 @click.option("--seed", type=int, default=1, show_default=True, help="First seed; the same seed gives the same niches")
@@ -71,6 +70,9 @@ def out_option(function):  # type: ignore[no-untyped-def]
 @click.option("--top-links", type=int, default=5, show_default=True, help="Links each project keeps (its strongest)")
 @click.option("--min-shared", type=int, default=3, show_default=True, help="Shared developers a link needs")
 @click.option("--min-lift", type=float, default=3.0, show_default=True, help="Shared developers / random expectation")
+@click.option("--hub-origins", type=float, default=12.0, show_default=True, help="Hubs: visitors' home projects")
+@click.option("--hub-stars", type=float, default=3.0, show_default=True, help="Hubs: new stars per developer, at most")
+@click.option("--hub-links", type=int, default=10, show_default=True, help="Hubs: significant links, at least")
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -84,6 +86,9 @@ def niches(
     top_links: int,
     min_shared: int,
     min_lift: float,
+    hub_origins: float,
+    hub_stars: float,
+    hub_links: int,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -97,6 +102,7 @@ def niches(
             NetworkParams(min_shared=min_shared, min_lift=min_lift, top_links=top_links),
             NicheParams(resolution=resolution, runs=runs, seed=seed, min_size=min_size),
             steps,
+            HubParams(min_origins=hub_origins, max_stars_per_developer=hub_stars, min_links=hub_links),
         )
     payload = result_json(result)
     rows = [
@@ -110,7 +116,9 @@ def niches(
         }
         for n in result.niches
         for m in n.members
-    ] + [{"repo": repo, "niche": "", "label": "", "reason": why} for repo, why in sorted(result.unassigned.items())]
+    ]
+    rows += [{"repo": repo, "niche": "", "label": "", "reason": why} for repo, why in sorted(result.unassigned.items())]
+    rows += [{"repo": repo, "niche": "", "label": "", "reason": e.reason} for repo, e in sorted(result.hubs.items())]
     write_out(out, payload, rows)
     if as_json:
         click.echo(to_json(payload))
@@ -120,6 +128,9 @@ def niches(
         f"{result.params.runs} runs) {result.mean_ari:.3f}, modularity {result.modularity:.3f}"
     )
     click.echo(to_table(summary_rows(result), ["niche", "size", "stability", "label"]))
+    if result.hubs:
+        click.echo(f"\n{len(result.hubs)} distribution hubs (in no niche; their links glue nothing together):")
+        click.echo(to_table([{"repo": r, "why": e.reason} for r, e in sorted(result.hubs.items())]))
     if result.unassigned:
         click.echo(f"\n{len(result.unassigned)} projects unassigned:")
         click.echo(to_table([{"repo": r, "reason": why} for r, why in sorted(result.unassigned.items())]))
@@ -170,8 +181,10 @@ def relations(settings: Settings, window: str | None, out: Path | None, as_json:
 @click.option("--seeds", required=True, help="Seed projects, comma-separated: pytorch/pytorch,huggingface/transformers")
 @window_option
 @click.option("--min-openrank", type=float, default=10.0, show_default=True, help="Mean monthly OpenRank to keep")
-@click.option("--depth", type=int, default=2, show_default=True, help="Links followed outwards from the seeds")
-@click.option("--follow", type=int, default=5, show_default=True, help="Strongest links followed from each member")
+@click.option("--depth", type=int, default=2, show_default=True, help="Rounds of growth from the seeds")
+@click.option("--top", type=int, default=10, show_default=True, help="Projects added per round at most")
+@click.option("--min-shared", type=int, default=3, show_default=True, help="Developers shared with the landscape")
+@click.option("--min-lift", type=float, default=4.0, show_default=True, help="Shared developers / random expectation")
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -181,24 +194,21 @@ def expand_command(
     window: str | None,
     min_openrank: float,
     depth: int,
-    follow: int,
+    top: int,
+    min_shared: int,
+    min_lift: float,
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """Grow a landscape from seed projects along the strongest collaboration links, keeping
-    projects whose mean monthly OpenRank reaches the threshold; says how each was reached and
-    why others were left out."""
-    params = ExpandParams(min_openrank=min_openrank, depth=depth, follow=follow).check()
+    """Grow a landscape from seed projects the way the landscape report does: rank projects by
+    active developers shared with the landscape so far, keep those over the OpenRank threshold,
+    skip distribution hubs, grow round by round; says why each joined and why others did not."""
+    params = ExpandParams(
+        min_openrank=min_openrank, depth=depth, top=top, min_shared=min_shared, min_lift=min_lift
+    ).check()
     steps = progress()
     with Graph(settings) as graph:
-        seed_names = resolve_seeds(graph, seeds)
-        resolved = windows.resolve_window(graph, window)
-        run = stored_run(graph, str(resolved)) or {}
-        network_params = NetworkParams(
-            min_shared=run.get("minShared", 3), min_lift=run.get("minLift", 3.0), top_links=run.get("topLinks", 5)
-        )
-        network = load_network(graph, resolved, network_params, note=steps.note)
-        result = expand(network, seed_names, mean_openrank(graph, str(resolved)), params)
+        result = expand_from_seeds(graph, seeds, window, params, steps)
     payload = expand_json(result)
     write_out(out, payload, payload["members"])
     if as_json:
@@ -209,9 +219,9 @@ def expand_command(
         {
             "repo": m["repo"],
             "depth": m["depth"],
-            "from": m["reachedFrom"],
-            "link": m["linkWeight"],
-            "rank": m["rankAtParent"],
+            "shared": m["sharedDevelopers"],
+            "lift": m["lift"],
+            "closest": m["closestMember"],
             "openrank": m["meanOpenrank"],
             "note": m["note"],
         }
@@ -222,10 +232,7 @@ def expand_command(
         click.echo(f"\nleft out ({len(payload['leftOut'])}):")
         click.echo(
             to_table(
-                [
-                    {"repo": r["repo"], "via": r["via"], "link": r["linkWeight"], "why": r["reason"]}
-                    for r in payload["leftOut"]
-                ]
+                [{"repo": r["repo"], "shared": r["sharedDevelopers"], "why": r["reason"]} for r in payload["leftOut"]]
             )
         )
 
