@@ -24,6 +24,7 @@
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
 //   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
+//   role           {role: 'hub', reason} when it is a distribution hub in the window (in no niche), else null
 MATCH (r:Repo {name: $repo})
 CALL (r) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
@@ -59,5 +60,10 @@ CALL (r) {
               ELSE {niche: n.id, label: n.label, size: n.size, stability: i.stability, rank: i.rank,
                     nicheStability: n.stability} END AS niche
 }
+CALL (r) {
+  OPTIONAL MATCH (run:NicheRun {window: $window})
+  WITH [i IN range(0, coalesce(size(run.hubs), 0) - 1) WHERE run.hubs[i] = r.name | run.hubReasons[i]] AS reasons
+  RETURN CASE WHEN size(reasons) > 0 THEN {role: 'hub', reason: reasons[0]} END AS role
+}
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
-       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche
+       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche, role
