@@ -194,7 +194,10 @@ def expand(
             score, months = openrank.get(name, (None, 0))
             reason = rejection(c, rank, len(added), score, depth, params, hubs)
             if reason:
-                left_out[name] = LeftOut(name, reason, depth, c.shared, c.lift, score)
+                # past the last round only projects met for the first time get "beyond --depth";
+                # the others keep the reason they were turned down for within the depth
+                if depth <= params.depth or name not in left_out:
+                    left_out[name] = LeftOut(name, reason, depth, c.shared, c.lift, score)
                 continue
             left_out.pop(name, None)
             members[name] = Reached(name, depth, c.shared, c.lift, rank, repos[c.via], c.via_shared, score, months)

@@ -95,7 +95,7 @@ def home_projects(activity: WindowActivity) -> list[int]:
 
 
 def visitor_origins(activity: WindowActivity, repo: int, homes: list[int]) -> tuple[int, Counter[int]]:
-    origins: Counter[int] = Counter(homes[dev] for _, dev in activity.members(repo) if homes[dev] != repo)
+    origins: Counter[int] = Counter(homes[dev] for _, dev in activity.developers_in(repo) if homes[dev] != repo)
     return sum(origins.values()), origins
 
 

@@ -103,7 +103,7 @@ class WindowActivity:
     def index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.repos)}
 
-    def members(self, repo: int) -> list[tuple[float, int]]:
+    def developers_in(self, repo: int) -> list[tuple[float, int]]:
         """(activity, developer) of one repository, in no particular order."""
         if self._members is None:
             lists: list[list[tuple[float, int]]] = [[] for _ in self.repos]
@@ -113,10 +113,14 @@ class WindowActivity:
             self._members = lists
         return self._members[repo]
 
+    def members(self, repo: int) -> list[tuple[float, int]]:
+        """(activity, developer) of one repository, most active first; ties broken by developer
+        key so the order does not depend on load order."""
+        return sorted(self.developers_in(repo), key=lambda item: (-item[0], self.developers[item[1]]))
+
     def core(self, repo: int, size: int) -> list[tuple[float, int]]:
-        """The repository's `size` most active developers, most active first; ties broken by
-        developer key so the core does not depend on load order."""
-        members = self.members(repo)
+        """The repository's `size` most active developers (the first `size` of `members`)."""
+        members = self.developers_in(repo)
         if len(members) > size:
             # only the members at or above the size-th largest activity can be in the core
             floor = heapq.nlargest(size, (value for value, _ in members))[-1]

@@ -112,7 +112,8 @@ def parse_labels(text: str, where: str, name: str) -> LabelFile:
         raise BadParameter(f"{where}: the file is empty (expected a header such as a,b,relation)")
     columns = [cell.strip().lower() for cell in header]
     kind = header_kind(columns, where)
-    position = {ALIASES.get(column, column): i for i, column in enumerate(columns)}
+    # source/target stand for a/b in pair files; in domain files `source` is where a label comes from
+    position = {(column if kind == DOMAINS else ALIASES.get(column, column)): i for i, column in enumerate(columns)}
     labels = LabelFile(name=name, kind=kind)
     seen: dict[frozenset[str], PairLabel] = {}
     for row in reader:

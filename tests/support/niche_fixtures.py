@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from nichegraph.analysis.pipeline import compute_niches, compute_relations
 from nichegraph.analysis.network import NetworkParams
 from nichegraph.analysis.niches import NicheParams, NicheResult
+from nichegraph.analysis.pipeline import compute_niches, compute_relations
 from nichegraph.analysis.relations import RelationResult, relation_logins, write_relations
 from nichegraph.config import Settings
 from nichegraph.db import Graph
+from nichegraph.loader.labels import load_label_set
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.progress import Progress
 from tests.conftest import LANDSCAPE
@@ -42,10 +43,12 @@ def quiet() -> Progress:
 
 @pytest.fixture(scope="session", name="analysed")
 def analysed_fixture(full_settings: Settings) -> Analysed:
-    """Landscape labels loaded, niches and relations of WINDOW computed and stored."""
+    """Landscape labels and the judged pairs (as label set `judged_pairs`) loaded, niches and
+    relations of WINDOW computed and stored."""
     with Graph(full_settings) as graph:
         for path in sorted(LANDSCAPE.glob("*.csv")):
             assert write_landscape(graph, read_landscape(path)).ok
+        load_label_set(graph, JUDGED)
         niches = compute_niches(graph, WINDOW, NetworkParams(), NicheParams(), quiet())
         relations = compute_relations(graph, WINDOW, quiet())
         write_relations(graph, relations, relation_logins(graph, relations))
