@@ -124,11 +124,20 @@ def load_opendigger(
         sys.exit(1)
 
 
+def file_with_name(name_help: str):  # type: ignore[no-untyped-def]
+    """FILE, --name and --json: what the commands loading one labelled file take."""
+
+    def decorate(function):  # type: ignore[no-untyped-def]
+        function = click.pass_obj(function)
+        function = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")(function)
+        function = click.option("--name", help=name_help)(function)
+        return click.argument("file", type=click.Path(dir_okay=False, path_type=Path))(function)
+
+    return decorate
+
+
 @load.command("landscape")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--name", help="Landscape name stored on the entries [default: the file name without .csv]")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
-@click.pass_obj
+@file_with_name("Landscape name stored on the entries [default: the file name without .csv]")
 def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
     """Load hand-made domain labels from a landscape CSV (the 2025 LLM landscape, the PyTorch
     landscape, or repo,domain[,layer,subdomain]). Rows for repositories not in the graph are
@@ -157,10 +166,7 @@ def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bo
 
 
 @load.command("labels")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--name", help="Name of the label set [default: the file name without .csv]")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
-@click.pass_obj
+@file_with_name("Name of the label set [default: the file name without .csv]")
 def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
     """Store a label file (a,b,relation | a,b,collection | repo,label | repo,source,label) as a
     label set, apart from the verdicts, for the explorer's evaluation page; a set of the same

@@ -43,6 +43,11 @@ def verdict(graph: Graph, window: str, a: str, b: str) -> list[dict]:
     return graph.read(VERDICT, a=a, b=b, window=window)
 
 
+def evaluate_pairs(settings: Settings, path: Path, window: str, *more: str):  # type: ignore[no-untyped-def]
+    """`nichegraph evaluate relations` on a label file, as a user runs it."""
+    return nichegraph(settings.neo4j_uri, "evaluate", "relations", "--labels", str(path), "--window", window, *more)
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -67,16 +72,7 @@ def test_evaluate_relations_on_a_small_file(
         "PEER_OF"
     ]
     assert verdict(full_graph, window, "pytorch/pytorch", "home-assistant/core") == []
-    done = nichegraph(
-        full_settings.neo4j_uri,
-        "evaluate",
-        "relations",
-        "--labels",
-        str(write(tmp_path, "p.csv", PAIRS)),
-        "--window",
-        window,
-        "--json",
-    )
+    done = evaluate_pairs(full_settings, write(tmp_path, "p.csv", PAIRS), window, "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     # upstream claims: the first three pairs, right for two (the third is labelled the wrong way round)
@@ -161,15 +157,7 @@ def test_bad_evaluate_input_exits_2(full_settings: Settings, tmp_path: Path, arg
 
 
 def test_a_window_without_relations_is_named(full_settings: Settings, tmp_path: Path) -> None:
-    done = nichegraph(
-        full_settings.neo4j_uri,
-        "evaluate",
-        "relations",
-        "--labels",
-        str(write(tmp_path, "p.csv", PAIRS)),
-        "--window",
-        "2016-01:2016-12",
-    )
+    done = evaluate_pairs(full_settings, write(tmp_path, "p.csv", PAIRS), "2016-01:2016-12")
     assert done.returncode == 1
     assert "no relations stored for 2016-01:2016-12: run `nichegraph relations --window 2016-01:2016-12`" in done.stderr
 
