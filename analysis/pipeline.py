@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from nichegraph.analysis.display_labels import apply_display_labels
 from nichegraph.analysis.expand import ExpandParams, ExpandResult, expand, resolve_seeds
@@ -107,7 +108,7 @@ def compute_relations(graph: Graph, window_text: str | None, steps: Progress) ->
     return relations_of(graph, network, stored_membership(graph, str(window)), steps)
 
 
-def stored_network(graph: Graph, window: Window, run: dict, steps: Progress) -> Network:
+def stored_network(graph: Graph, window: Window, run: dict[str, Any], steps: Progress) -> Network:
     """The window's network rebuilt with the parameters and hubs its stored niches were found with."""
     params = NetworkParams(min_shared=run["minShared"], min_lift=run["minLift"], top_links=run["topLinks"])
     network = load_network(graph, window, params, note=steps.note)

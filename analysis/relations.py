@@ -175,7 +175,7 @@ class Verdict:
     reason: str
 
 
-def candidate_pairs(source: SignalSource, params: RelationParams) -> set[tuple[int, int]]:
+def candidate_pairs(source: SignalSource) -> set[tuple[int, int]]:
     """Every significant pair, every pair sharing users beyond random mixing, and every pair
     with common neighbours (rivals rarely share many developers)."""
     network = source.network
@@ -198,7 +198,7 @@ def classify_relations(
     params = (params or RelationParams()).check()
     started = time.perf_counter()
     source = SignalSource(network, membership, openrank, params.core_size, previous, metadata)
-    candidates = candidate_pairs(source, params)
+    candidates = candidate_pairs(source)
     relations = []
     for a, b in sorted(candidates):
         signals = source(a, b)
