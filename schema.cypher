@@ -77,3 +77,12 @@ CREATE INDEX network_link_network IF NOT EXISTS FOR ()-[l:NETWORK_LINK]-() ON (l
 // report's OpenRank series: hwchase17/langchain and langchain-ai/langchain are one Repo).
 CREATE INDEX repo_repo_id IF NOT EXISTS FOR (r:Repo) ON (r.repoId);
 CREATE INDEX landscape_entry_repo_id IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.repoId);
+
+// --- evaluation labels (issue 11) -----------------------------------------------------------
+// Label files people wrote (`nichegraph load labels`), kept apart from the verdicts: a set by
+// name, its rows as (:LabelSet)-[:HAS_LABEL]->(:Label). No analysis reads them.
+CREATE CONSTRAINT label_set_name IF NOT EXISTS
+FOR (s:LabelSet) REQUIRE s.name IS UNIQUE;
+CREATE INDEX label_set IF NOT EXISTS FOR (l:Label) ON (l.set);
+// Repo.role ("hub") of the last analysed window; each window's hubs stay on its NicheRun.
+CREATE INDEX repo_role_window IF NOT EXISTS FOR (r:Repo) ON (r.roleWindow);

@@ -5,28 +5,29 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from nichegraph.analysis import export as exporter
 from nichegraph.analysis import networks
 from nichegraph.analysis.events_expand import EventsExpandParams, EventsExpansion, explain, graph_openrank
-from nichegraph.analysis.expand import ExpandParams, expand, expand_json, resolve_seeds
-from nichegraph.analysis.network import NetworkParams, load_network
+from nichegraph.analysis.expand import ExpandParams, expand_json
+from nichegraph.analysis.hubs import HubParams
+from nichegraph.analysis.network import NetworkParams
 from nichegraph.analysis.niches import (
     NicheParams,
     result_json,
-    stored_run,
     summary_rows,
 )
-from nichegraph.analysis.pipeline import compute_niches, compute_relations
+from nichegraph.analysis.pipeline import compute_niches, compute_relations, expand_from_seeds
 from nichegraph.analysis.relations import (
     COMPETITOR,
     PEER,
     UPSTREAM,
-    mean_openrank,
     relation_logins,
     relations_json,
     write_relations,
@@ -85,8 +86,8 @@ def fields_as_options(cls: type, name: str, helps: dict[str, str]) -> Callable[[
 
 # the columns printed: "name", or "shown=key" for a column shown under another name
 RELATION_COLUMNS = "source target confidence shared=sharedDevelopers topDevelopers why=reason"
-MEMBER_COLUMNS = "repo depth from=reachedFrom link=linkWeight rank=rankAtParent openrank=meanOpenrank note"
-LEFT_OUT_COLUMNS = "repo via link=linkWeight why=reason"
+MEMBER_COLUMNS = "repo depth shared=sharedDevelopers lift closest=closestMember openrank=meanOpenrank note"
+LEFT_OUT_COLUMNS = "repo shared=sharedDevelopers why=reason"
 
 
 def shown(rows: list[dict[str, Any]], columns: str) -> list[dict[str, Any]]:
@@ -96,15 +97,17 @@ def shown(rows: list[dict[str, Any]], columns: str) -> list[dict[str, Any]]:
 
 
 NICHE_OPTIONS = {
-    "resolution": "Leiden resolution (higher: smaller niches)",
+    "resolution": "Leiden resolution (higher: smaller niches) [1.0 with --network]",
     "runs": "Leiden runs (seeds SEED, SEED+1, ...)",
     "seed": "First seed; the same seed gives the same niches",
     "min_size": "Smaller groups are reported as unassigned",
 }
 EXPAND_OPTIONS = {
     "min_openrank": "Mean monthly OpenRank to keep",
-    "depth": "Links followed outwards from the seeds",
-    "follow": "Strongest links followed from each member",
+    "depth": "Rounds of growth from the seeds",
+    "top": "Projects added per round at most [with --events: candidates considered, 50]",
+    "min_shared": "Developers shared with the landscape [with --events: of an edge, 10]",
+    "min_lift": "Shared developers / random expectation",
 }
 
 
@@ -125,6 +128,9 @@ def window_or_network(window: str | None, network: str | None) -> None:
 @click.option("--top-links", type=int, help="Links each project keeps (its strongest) [5; 3 with --network]")
 @click.option("--min-shared", type=int, help="Shared developers a link needs [3; not with --network]")
 @click.option("--min-lift", type=float, help="Shared developers / random expectation [3.0; not with --network]")
+@click.option("--hub-origins", type=float, default=12.0, show_default=True, help="Hubs: visitors' home projects")
+@click.option("--hub-stars", type=float, default=3.0, show_default=True, help="Hubs: new stars per developer, at most")
+@click.option("--hub-links", type=int, default=10, show_default=True, help="Hubs: significant links, at least")
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -136,6 +142,9 @@ def niches(
     top_links: int | None,
     min_shared: int | None,
     min_lift: float | None,
+    hub_origins: float,
+    hub_stars: float,
+    hub_links: int,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -150,11 +159,14 @@ def niches(
             if min_shared is not None or min_lift is not None:
                 raise BadParameter("--min-shared / --min-lift: a loaded network has no developers to count")
             links = networks.TOP_LINKS if top_links is None else top_links
+            if click.get_current_context().get_parameter_source("resolution") is ParameterSource.DEFAULT:
+                params = replace(params, resolution=networks.RESOLUTION)
             result = networks.compute_network_niches(graph, network, params, steps, links)
         else:
             given = {"top_links": top_links, "min_shared": min_shared, "min_lift": min_lift}
             network_params = NetworkParams(**{k: v for k, v in given.items() if v is not None}).check()
-            result = compute_niches(graph, window, network_params, params, steps)
+            hub_params = HubParams(min_origins=hub_origins, max_stars_per_developer=hub_stars, min_links=hub_links)
+            result = compute_niches(graph, window, network_params, params, steps, hub_params)
     payload = result_json(result)
     rows = [
         {
@@ -167,7 +179,9 @@ def niches(
         }
         for n in result.niches
         for m in n.members
-    ] + [{"repo": repo, "niche": "", "label": "", "reason": why} for repo, why in sorted(result.unassigned.items())]
+    ]
+    rows += [{"repo": repo, "niche": "", "label": "", "reason": why} for repo, why in sorted(result.unassigned.items())]
+    rows += [{"repo": repo, "niche": "", "label": "", "reason": e.reason} for repo, e in sorted(result.hubs.items())]
     write_out(out, payload, rows)
     if as_json:
         click.echo(to_json(payload))
@@ -177,6 +191,9 @@ def niches(
         f"{result.params.runs} runs) {result.mean_ari:.3f}, modularity {result.modularity:.3f}"
     )
     click.echo(to_table(summary_rows(result), ["niche", "size", "stability", "label"]))
+    if result.hubs:
+        click.echo(f"\n{len(result.hubs)} distribution hubs (in no niche; their links glue nothing together):")
+        click.echo(to_table([{"repo": r, "why": e.reason} for r, e in sorted(result.hubs.items())]))
     if result.unassigned:
         click.echo(f"\n{len(result.unassigned)} projects unassigned:")
         click.echo(to_table([{"repo": r, "reason": why} for r, why in sorted(result.unassigned.items())]))
@@ -229,13 +246,9 @@ def relations(
 @click.option(
     "--events",
     "events_source",
-    help="Expand as the landscape report does, in SQL over GitHub events: GH Archive files or clickhouse://...",
+    help="Expand in SQL over GitHub events (GH Archive files or clickhouse://...) instead of the graph's contributions",
 )
 @click.option("--months", help="With --events: the period FIRST:LAST [default: the last 12 months in the graph]")
-@click.option("--top", type=int, default=50, show_default=True, help="With --events: candidates considered")
-@click.option(
-    "--min-shared", type=int, default=10, show_default=True, help="With --events: shared active developers of an edge"
-)
 @click.option(
     "--network-out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -251,37 +264,27 @@ def expand_command(
     params: ExpandParams,
     events_source: str | None,
     months: str | None,
-    top: int,
-    min_shared: int,
     network_out: Path | None,
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """Grow a landscape from seed projects along the strongest collaboration links, keeping
-    projects whose mean monthly OpenRank reaches the threshold; says how each was reached and
-    why others were left out. With --events, the report's own method over GitHub events."""
+    """Grow a landscape from seed projects the way the landscape report does: rank projects by
+    active developers shared with the landscape so far, keep those over the OpenRank threshold,
+    skip distribution hubs, grow round by round; says why each joined and why others did not.
+    With --events, the report's SQL over GitHub events."""
     if events_source:
-        if window or (params.depth, params.follow) != (ExpandParams.depth, ExpandParams.follow):
-            raise BadParameter("--events: use --months, --top and --min-shared (not --window, --depth, --follow)")
-        events_params = EventsExpandParams(top=top, min_shared=min_shared, min_openrank=params.min_openrank).check()
-        result = expand_from_events(settings, events_source, seeds, months, events_params)
+        events = expand_from_events(settings, events_source, seeds, months, events_params(params, window))
         if network_out:
-            network_out.write_text(to_json(result.landscape_file()) + "\n", encoding="utf-8")
-        show_events_expansion(result, out, as_json)
+            network_out.write_text(to_json(events.landscape_file()) + "\n", encoding="utf-8")
+        show_events_expansion(events, out, as_json)
         return
-    if network_out:
-        raise BadParameter("--network-out: only with --events")
+    for flag, value in (("--network-out", network_out), ("--months", months)):
+        if value:
+            raise BadParameter(f"{flag}: only with --events")
     params.check()
     steps = progress()
     with Graph(settings) as graph:
-        seed_names = resolve_seeds(graph, seeds)
-        resolved = windows.resolve_window(graph, window)
-        run = stored_run(graph, str(resolved)) or {}
-        network_params = NetworkParams(
-            min_shared=run.get("minShared", 3), min_lift=run.get("minLift", 3.0), top_links=run.get("topLinks", 5)
-        )
-        network = load_network(graph, resolved, network_params, note=steps.note)
-        result = expand(network, seed_names, mean_openrank(graph, str(resolved)), params)
+        result = expand_from_seeds(graph, seeds, window, params, steps)
     payload = expand_json(result)
     write_out(out, payload, payload["members"])
     if as_json:
@@ -292,6 +295,26 @@ def expand_command(
     if payload["leftOut"]:
         click.echo(f"\nleft out ({len(payload['leftOut'])}):")
         click.echo(to_table(shown(payload["leftOut"], LEFT_OUT_COLUMNS)))
+
+
+def events_params(params: ExpandParams, window: str | None) -> EventsExpandParams:
+    """--top and --min-shared mean the report's candidates and edge threshold with --events, and
+    default to its 50 and 10 unless given."""
+    context = click.get_current_context()
+
+    def given(name: str) -> bool:
+        return context.get_parameter_source(name) is not ParameterSource.DEFAULT
+
+    if window or given("depth") or given("min_lift"):
+        raise BadParameter(
+            "--events: use --months, --top, --min-shared, --min-openrank (not --window, --depth, --min-lift)"
+        )
+    defaults = EventsExpandParams()
+    return EventsExpandParams(
+        top=params.top if given("top") else defaults.top,
+        min_shared=params.min_shared if given("min_shared") else defaults.min_shared,
+        min_openrank=params.min_openrank,
+    ).check()
 
 
 def expand_from_events(

@@ -39,6 +39,9 @@ RELATION_COLUMNS = [
     "linked",
     "sameNiche",
     "topDevelopers",
+    "rule",
+    "lean",
+    "metadataSimilarity",
     "reason",
 ]
 NETWORK_COLUMNS = [
@@ -113,6 +116,7 @@ def assignments(graph: Graph, window: str, otherwise: str = "no contributions in
     """One row per project: its niche in the window, or why it has none."""
     run = stored_run(graph, window) or {}
     reasons = dict(zip(run.get("unassigned", []), run.get("unassignedReasons", []), strict=True))
+    reasons.update(zip(run.get("hubs") or [], run.get("hubReasons") or [], strict=True))
     rows = run_query(graph, "niche_assignments", window=window)
     for row in rows:
         if row["niche"] is None:

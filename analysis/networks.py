@@ -40,13 +40,13 @@ from nichegraph.analysis.niches import (
     read_domains,
     run_properties,
 )
+from nichegraph.analysis.pair_signals import PairSignals, cosine
 from nichegraph.analysis.relations import (
     COMPETITOR,
     PEER,
     UPSTREAM,
     Relation,
     RelationResult,
-    cosine,
     write_relations,
 )
 from nichegraph.db import Graph
@@ -56,6 +56,8 @@ from nichegraph.progress import Progress
 from nichegraph.queries.library import run_query
 
 TOP_LINKS = 3  # measured on the report's network: docs/niches.md, "Named networks"
+# a loaded network's niches: plain modularity (docs/niches.md, section 9; a window's default is 2.0)
+RESOLUTION = 1.0
 WEIGHTING = "w / sqrt(S(a) S(b)), S = a project's summed link weight in the network"
 
 
@@ -260,6 +262,44 @@ def classify_network_relations(
     return RelationResult(network, params, relations, len(candidates), time.perf_counter() - started)  # type: ignore[arg-type]
 
 
+# a network's rules (docs/niches.md, "Relations without developers"): N for network
+NETWORK_RULES = {COMPETITOR: "NC", UPSTREAM: "NU", PEER: "NP"}
+
+
+def network_signals(
+    network: Network, link: Link, similarity: float, or_a: float, or_b: float, same_niche: bool
+) -> PairSignals:
+    """What a network without developers tells about a pair: its link, profile similarity and
+    OpenRank; core crossing, lean, reach and metadata are unknown (0, None or empty)."""
+    return PairSignals(
+        a=link.source,
+        b=link.target,
+        shared=link.shared,
+        lift=0.0,
+        weight=link.weight,
+        significant=True,
+        backbone=link.backbone,
+        core_ab=0.0,
+        core_ba=0.0,
+        core_count_ab=0,
+        core_count_ba=0,
+        lean=0.0,
+        previous_ab=None,
+        previous_ba=None,
+        similarity=similarity,
+        common=0,
+        reach_a=0,
+        reach_b=0,
+        openrank_a=or_a,
+        openrank_b=or_b,
+        same_niche=same_niche,
+        metadata_similarity=None,
+        a_names_b=False,
+        b_names_a=False,
+        shared_terms=[],
+    )
+
+
 def classify_network_pair(
     network: Network,
     a: int,
@@ -281,29 +321,23 @@ def classify_network_pair(
     similarity = cosine(neighbours.get(a, {}), neighbours.get(b, {}), (a, b))
     or_a, or_b = openrank.get(repos[a], 0.0), openrank.get(repos[b], 0.0)
 
+    signals = network_signals(network, link, similarity, or_a, or_b, same_niche)
+
     def make(source: int, kind: str, confidence: float, reason: str) -> Relation:
-        target = b if source == a else a
+        forward = source == a
         return Relation(
             source=repos[source],
-            target=repos[target],
+            target=repos[b if forward else a],
             relation=kind,
             confidence=max(0.0, min(1.0, confidence)),
+            rule=NETWORK_RULES[kind],
             reason=reason,
+            signals=signals,
+            forward=forward,
             linked=link.backbone,
-            same_niche=same_niche,
             niche=niche_a if same_niche else None,
-            weight=link.weight,
-            shared=link.shared,
-            lift=0.0,
-            source_core_in_target=0.0,
-            target_core_in_source=0.0,
-            source_core_crossing=0,
-            target_core_crossing=0,
-            similarity=similarity,
-            source_openrank=openrank.get(repos[source], 0.0),
-            target_openrank=openrank.get(repos[target], 0.0),
-            source_share=share_ab if source == a else share_ba,
-            target_share=share_ba if source == a else share_ab,
+            source_share=share_ab if forward else share_ba,
+            target_share=share_ba if forward else share_ab,
         )
 
     comparable = min(or_a, or_b) * params.rival_max_openrank_ratio >= max(or_a, or_b) > 0
@@ -349,7 +383,7 @@ def compute_network_relations(graph: Graph, name: str, steps: Progress) -> Relat
     run = graph.read("MATCH (run:NicheRun {window: $scope}) RETURN run.topLinks AS top", scope=network_scope(name))
     if not run:
         steps.note(f"no niches stored for network {name}: computing them with the default settings first")
-        result = compute_network_niches(graph, name, NicheParams(), steps)
+        result = compute_network_niches(graph, name, NicheParams(resolution=RESOLUTION), steps)
         network, membership = result.network, result.membership()
     else:
         network, membership = build_network(stored, run[0]["top"] or TOP_LINKS), stored_network_membership(graph, name)
@@ -374,7 +408,7 @@ def analyse_networks(graph: Graph, say: Callable[[str], None]) -> None:
     steps = Progress(total=None, quiet=True)
     for row in run_query(graph, "networks"):
         name = row["name"]
-        niches = compute_network_niches(graph, name, NicheParams(), steps)
+        niches = compute_network_niches(graph, name, NicheParams(resolution=RESOLUTION), steps)
         relations = classify_network_relations(niches.network, niches.membership(), read_network(graph, name).openrank)
         write_relations(graph, relations, {})
         counts = relations.counts()

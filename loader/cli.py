@@ -13,6 +13,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.loader.events.cli import load_events
 from nichegraph.loader.github import ApiOptions, load_metadata_api, load_metadata_file
+from nichegraph.loader.labels import load_label_set
 from nichegraph.loader.landscape import LandscapeLoad, read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.networks import read_network_file, write_network
@@ -37,7 +38,7 @@ REPOS_FILE_OPTION = click.option(
 @click.group()
 def load() -> None:
     """Load data into the graph (OpenDigger metrics, GitHub events and metadata, landscape labels and series,
-    project networks)."""
+    project networks, evaluation labels)."""
 
 
 class Summary(Protocol):
@@ -169,6 +170,18 @@ def load_opendigger(
     finish(summary, as_json)
 
 
+def file_with_name(name_help: str):  # type: ignore[no-untyped-def]
+    """FILE, --name and --json: what the commands loading one labelled file take."""
+
+    def decorate(function):  # type: ignore[no-untyped-def]
+        function = click.pass_obj(function)
+        function = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")(function)
+        function = click.option("--name", help=name_help)(function)
+        return click.argument("file", type=click.Path(dir_okay=False, path_type=Path))(function)
+
+    return decorate
+
+
 @load.command("landscape")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", help="Landscape name stored on the entries [default: the file name without .csv]")
@@ -278,6 +291,17 @@ def load_github(
         else:
             summary = load_metadata_api(graph, settings, named, Progress(total=None), ApiOptions(max_wait=max_wait))
     finish(summary, as_json)
+
+
+@load.command("labels")
+@file_with_name("Name of the label set [default: the file name without .csv]")
+def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
+    """Store a label file (a,b,relation | a,b,collection | repo,label | repo,source,label) as a
+    label set, apart from the verdicts, for the explorer's evaluation page; a set of the same
+    name is replaced. A bad row names the line and nothing is written."""
+    with Graph(settings) as graph:
+        result = load_label_set(graph, file, name)
+    click.echo(to_json(result.to_dict()) if as_json else result.describe())
 
 
 load.add_command(load_events)

@@ -25,12 +25,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "expand": (
         "nichegraph.analysis.cli",
         "expand_command",
-        "Grow a landscape from seed projects along the strongest...",
+        "Grow a landscape from seed projects the way the landscape...",
     ),
     "export": (
         "nichegraph.analysis.cli",
         "export_command",
         "Export a window's (or a loaded network's) niches,...",
+    ),
+    "evaluate": (
+        "nichegraph.analysis.evaluate_cli",
+        "evaluate",
+        "Measure relations, niches or a seed expansion against...",
     ),
     "openrank": (
         "nichegraph.analysis.openrank_cli",

@@ -30,6 +30,7 @@
 //   developerData  whether the graph holds any developer contributions for it (false for a project known
 //                  only from a landscape, a loaded network or an OpenRank series)
 //   series         the landscape series files its OpenRank months come from, if any
+//   role           {role: 'hub', reason} when it is a distribution hub in the window (in no niche), else null
 MATCH (r:Repo {name: $repo})
 CALL (r) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
@@ -66,8 +67,13 @@ CALL (r) {
               ELSE {niche: n.id, label: n.label, size: n.size, stability: i.stability, rank: i.rank,
                     nicheStability: n.stability} END AS niche
 }
+CALL (r) {
+  OPTIONAL MATCH (run:NicheRun {window: $window})
+  WITH [i IN range(0, coalesce(size(run.hubs), 0) - 1) WHERE run.hubs[i] = r.name | run.hubReasons[i]] AS reasons
+  RETURN CASE WHEN size(reasons) > 0 THEN {role: 'hub', reason: reasons[0]} END AS role
+}
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
        r {.description, .language, .topics, .license, .archived, .createdAt, .homepage,
           .metadataSource, .metadataProvenance, .metadataFetchedAt} AS metadata,
        months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche,
-       EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData, series
+       EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData, series, role

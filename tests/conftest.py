@@ -119,17 +119,21 @@ def full_graph(full_settings: Settings) -> Iterator[Graph]:
 
 @pytest.fixture(scope="session")
 def analysed(full_settings: Settings) -> Analysed:
-    """Landscape labels loaded, niches and relations of the default window (WINDOW, the last 12
-    months of the snapshot) computed and stored, as `nichegraph run` leaves them."""
+    """Landscape labels and the judged pairs (as label set `judged_pairs`) loaded, niches and
+    relations of the default window (WINDOW, the last 12 months of the snapshot) computed and
+    stored, as `nichegraph run` leaves them."""
     from nichegraph.analysis.network import NetworkParams
     from nichegraph.analysis.niches import NicheParams
     from nichegraph.analysis.pipeline import compute_niches, compute_relations
     from nichegraph.analysis.relations import relation_logins, write_relations
+    from nichegraph.loader.labels import load_label_set
     from nichegraph.loader.landscape import read_landscape, write_landscape
+    from tests.support.niche_fixtures import JUDGED
 
     with Graph(full_settings) as graph:
         for path in sorted(LANDSCAPE.glob("*.csv")):
             assert write_landscape(graph, read_landscape(path)).ok
+        load_label_set(graph, JUDGED)
         niches = compute_niches(graph, WINDOW, NetworkParams(), NicheParams(), quiet_progress())
         relations = compute_relations(graph, WINDOW, quiet_progress())
         write_relations(graph, relations, relation_logins(graph, relations))

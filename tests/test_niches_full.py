@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+from nichegraph.analysis.hubs import HubParams
 from nichegraph.analysis.network import NetworkParams, build_network, cypher_pair_sums, load_network, stream_activity
 from nichegraph.analysis.niches import NicheParams, detect_niches, stored_membership
-from nichegraph.analysis.pipeline import compute_niches
+from nichegraph.analysis.pipeline import compute_niches, mark_hubs
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
 from nichegraph.queries.library import run_query
@@ -62,8 +63,11 @@ def test_stored_niches_match_the_computed_result(full_graph: Graph, analysed: An
 def test_same_seed_same_niches_and_stability(full_graph: Graph, analysed: Analysed) -> None:
     # a fresh read of the graph and two runs with one seed: identical, number for number
     network = load_network(full_graph, parse_window(analysed.window))
-    first = detect_niches(network, NicheParams(seed=7, runs=10))
-    second = detect_niches(build_network(stream_activity(full_graph, network.window)), NicheParams(seed=7, runs=10))
+    hubs = mark_hubs(full_graph, network, HubParams(), quiet_progress())
+    first = detect_niches(network, NicheParams(seed=7, runs=10), None, hubs)
+    again_network = build_network(stream_activity(full_graph, network.window))
+    again_hubs = mark_hubs(full_graph, again_network, HubParams(), quiet_progress())
+    second = detect_niches(again_network, NicheParams(seed=7, runs=10), None, again_hubs)
 
     def shape(result):
         return [(n.id, [(m.repo, m.rank, round(m.stability, 12)) for m in n.members]) for n in result.niches]
@@ -71,7 +75,7 @@ def test_same_seed_same_niches_and_stability(full_graph: Graph, analysed: Analys
     assert shape(first) == shape(second)
     assert first.mean_ari == second.mean_ari and first.unassigned == second.unassigned
     # and the stored default run is reproduced exactly
-    again = detect_niches(network, NicheParams(), None)
+    again = detect_niches(network, NicheParams(), None, hubs)
     assert [n.members[0].repo for n in again.niches] == [n.members[0].repo for n in analysed.niches.niches]
     assert again.membership() == analysed.niches.membership()
 

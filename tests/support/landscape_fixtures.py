@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from nichegraph.analysis.networks import compute_network_niches, compute_network_relations
+from nichegraph.analysis.networks import RESOLUTION, compute_network_niches, compute_network_relations
 from nichegraph.analysis.niches import NicheParams, NicheResult
 from nichegraph.analysis.relations import RelationResult, write_relations
 from nichegraph.config import Settings
@@ -58,7 +58,7 @@ def load_report(settings: Settings) -> LandscapeGraph:
         write_network(graph, read_network_file(REPORT_NETWORK, NAME))
     assert all(result.ok for result in load_landscape_files(settings, [CLASSIFICATION, LLM_2025_09, *SERIES]))
     with Graph(settings) as graph:
-        niches = compute_network_niches(graph, NAME, NicheParams(), quiet)
+        niches = compute_network_niches(graph, NAME, NicheParams(resolution=RESOLUTION), quiet)
         relations = compute_network_relations(graph, NAME, quiet)
         write_relations(graph, relations, {})
     return LandscapeGraph(settings, NAME, niches, relations)

@@ -31,7 +31,7 @@ REFUSED = [
     (["expand", "--seeds", " , "], "--seeds: give at least one repository, e.g. --seeds pytorch/pytorch,"),
     (["expand", "--seeds", "a/b", "--min-openrank", "-1"], "--min-openrank: -1.0 must not be negative"),
     (["expand", "--seeds", "a/b", "--depth", "-1"], "--depth: -1 must not be negative"),
-    (["expand", "--seeds", "a/b", "--follow", "0"], "--follow: 0 must be at least 1"),
+    (["expand", "--seeds", "a/b", "--top", "0"], "--top: 0 must be at least 1"),
     (["openrank", "--activity-scale", "0"], "--activity-scale: 0.0 must be positive"),
     (["trends", "yoy", "--repos", "a/b", "--niche", "x"], "--repos and --niche: give only one way to choose projects"),
     (

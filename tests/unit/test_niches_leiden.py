@@ -48,8 +48,12 @@ def test_two_cliques_joined_by_a_bridge_are_two_niches() -> None:
     # every run finds the same two groups: perfect agreement, one consensus round
     assert result.mean_ari == 1.0 and result.run_niche_counts == [2] * 5 and result.consensus_rounds == 1
     assert all(member.stability == 1.0 for niche in result.niches for member in niche.members)
-    # modularity of two equal cliques with a negligible bridge: 2 * (1/2 - (1/2)^2) = 0.5, a hair less
-    assert result.modularity == pytest.approx(0.5, abs=0.01) and result.modularity < 0.5
+    # modularity at resolution g of two equal cliques with a negligible bridge: 2 * (1/2 - g (1/2)^2),
+    # a hair less; at the default g = 2 that is 0, at plain modularity (g = 1) 0.5
+    assert FAST.resolution == 2.0
+    assert result.modularity == pytest.approx(0.0, abs=0.01) and result.modularity < 0.0
+    plain = detect_niches(network_of(TWO_CLIQUES, EVERY_LINK), NicheParams(runs=5, resolution=1.0))
+    assert plain.modularity == pytest.approx(0.5, abs=0.01) and plain.modularity < 0.5
 
 
 def test_members_are_ranked_by_their_weight_inside_the_niche() -> None:

@@ -1,196 +1,150 @@
-"""The relation rules (analysis/relations.py) on hand-made networks: where each project's
-core developers also work decides upstream, competitor or peer. Every share is worked out by
-hand in the comments."""
+"""The relation rules (analysis/relations.decide) on hand-written evidence, one case per rule and
+per guard, and the signals they read (lean, core crossing, metadata) on hand-made data."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import pytest
 
-from nichegraph.analysis.network import NetworkParams
-from nichegraph.analysis.relations import (
-    COMPETITOR,
-    PEER,
-    UPSTREAM,
-    CoreCrossing,
-    RelationParams,
-    classify_pair,
-    classify_relations,
-    cosine,
-    is_upstream,
-    relation_rows,
-)
-from tests.support.hand_networks import EVERY_LINK, network_of
+from nichegraph.analysis.metadata import RepoMetadata, metadata_index
+from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, lean
+from nichegraph.analysis.relations import COMPETITOR, PEER, UPSTREAM, RelationParams, classify_relations, decide
+from tests.unit.hand_activity import activity_of, network_of
 
+REPOS = ["a/up", "b/down"]
 PARAMS = RelationParams()
-
-# --- is_upstream: the numbers alone --------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("c_down_up", "c_up_down", "or_up", "or_down", "expected", "why"),
-    [
-        (0.80, 0.20, 100, 50, True, "downstream core works upstream, little the other way"),
-        (0.80, 0.20, 25, 50, True, "upstream OpenRank exactly half the downstream's"),
-        (0.80, 0.20, 24.9, 50, False, "upstream less than half as influential"),
-        (0.31, 0.20, 100, 50, True, "gap 0.11, above the 0.10 needed"),
-        (0.29, 0.20, 100, 50, False, "gap 0.09, below 0.10"),
-        (0.15, 0.00, 100, 50, True, "downstream core share exactly 0.15"),
-        (0.14, 0.00, 100, 50, False, "downstream core share below 0.15"),
-        (0.90, 0.60, 200, 100, True, "one team: gap 0.30 and twice the OpenRank"),
-        (0.90, 0.60, 199, 100, False, "one team: less than twice the OpenRank"),
-        (0.52, 0.40, 300, 100, False, "one team: gap 0.12, below the 0.15 a team needs"),
-        (0.20, 0.80, 100, 50, False, "the other way round"),
-    ],
-)
-def test_is_upstream(
-    c_down_up: float, c_up_down: float, or_up: float, or_down: float, expected: bool, why: str
-) -> None:
-    assert is_upstream(c_down_up, c_up_down, or_up, or_down, PARAMS) is expected, why
+BASE = PairSignals(
+    a=0, b=1, shared=40, lift=30.0, weight=0.01, significant=True, backbone=True,
+    core_ab=0.0, core_ba=0.0, core_count_ab=0, core_count_ba=0, lean=0.0, previous_ab=None, previous_ba=None,
+    similarity=0.0, common=0, reach_a=0, reach_b=0, openrank_a=100.0, openrank_b=100.0, same_niche=False,
+    metadata_similarity=None, a_names_b=False, b_names_a=False, shared_terms=[],
+)  # fmt: skip
 
 
-def test_cosine_leaves_out_the_pair_itself() -> None:
-    # profiles over neighbours 1, 2 (and each other, 8 and 9, which are skipped)
-    a = {1: 1.0, 2: 2.0, 9: 5.0}
-    b = {1: 2.0, 2: 4.0, 8: 7.0}
-    assert cosine(a, b, (8, 9)) == pytest.approx(1.0)
-    assert cosine(a, {3: 1.0}, ()) == 0.0
-    assert cosine({}, {}, ()) == 0.0
-    # (1, 0) against (1, 1): 1 / sqrt(2)
-    assert cosine({1: 1.0}, {1: 1.0, 2: 1.0}, ()) == pytest.approx(2**-0.5)
+def verdict(signals: PairSignals, hubs: frozenset[int] = frozenset()):  # type: ignore[no-untyped-def]
+    return decide(signals, hubs, PARAMS, REPOS)
 
 
-# --- an upstream and its downstream ----------------------------------------------------------
-
-# lib/core: four developers of its own (10 each) and s1, s2 (5 each) who also work in app/tool
-# app/tool: s1, s2 (4 each) and a1 (2)
-UPSTREAM_NET = {
-    **{f"u{i}": {"lib/core": 10.0} for i in range(1, 5)},
-    "s1": {"lib/core": 5.0, "app/tool": 4.0},
-    "s2": {"lib/core": 5.0, "app/tool": 4.0},
-    "a1": {"app/tool": 2.0},
-}
-APP, LIB = 0, 1  # by name
-# core crossing: app/tool's core activity by developers also active in lib/core: (4 + 4) / 10 = 0.8
-# (2 of its developers); lib/core's core activity by developers active in app/tool: 10 / 50 = 0.2
-C_APP_IN_LIB, C_LIB_IN_APP = 0.8, 0.2
+def test_u1_different_teams() -> None:
+    # 46% of b's core works in a, 4% the other way, 7 of b's core developers; the window before agrees
+    s = replace(BASE, core_ab=0.04, core_ba=0.46, core_count_ba=7, lean=2.0, previous_ab=0.09, previous_ba=0.48,
+                openrank_a=1200.0, openrank_b=280.0)  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U1")
+    # contrast (0.46 - 0.04) / (0.46 + 0.04) = 0.84, support 7/8, persistence 1
+    assert v.confidence == pytest.approx(0.84 * 7 / 8)
+    # the window before pointing the other way lowers it by a quarter
+    assert verdict(replace(s, previous_ab=0.5, previous_ba=0.1)).confidence == pytest.approx(0.84 * 7 / 8 * 0.75)
 
 
-def upstream_network():  # type: ignore[no-untyped-def]
-    return network_of(UPSTREAM_NET, NetworkParams(min_shared=2, min_lift=0.0, top_links=5))
+def test_u1_guards() -> None:
+    s = replace(BASE, core_ab=0.04, core_ba=0.46, core_count_ba=7, lean=2.0, openrank_a=1200.0, openrank_b=280.0)
+    # the shared developers at home in the upstream, far beyond its size: no direction
+    assert verdict(replace(s, lean=-0.6)).relation != UPSTREAM
+    # a small satellite (a quarter of the other's OpenRank) is not upstream of its parent
+    assert verdict(replace(s, openrank_a=60.0)).relation != UPSTREAM
+    # a hub is never upstream or downstream
+    hub = verdict(s, frozenset({0}))
+    assert hub is None or hub.relation != UPSTREAM
 
 
-def classify(network, a: int, b: int, membership: dict[str, str], openrank: dict[str, float]):  # type: ignore[no-untyped-def]
-    params = RelationParams()
-    crossing = CoreCrossing(network, params.core_size)
-    return classify_pair(network, a, b, membership, openrank, crossing, network.neighbours(), params)
+def test_u2_one_team_needs_lean_and_persistence() -> None:
+    s = replace(BASE, core_ab=0.45, core_ba=0.65, core_count_ba=12, lean=0.6, previous_ab=0.40, previous_ba=0.84)
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U2")
+    # gap 0.20 / 0.3, lean factor 0.5 + 0.6 / 2 = 0.8
+    assert v.confidence == pytest.approx(0.2 / 0.3 * 0.8)
+    assert verdict(replace(s, previous_ab=0.84, previous_ba=0.40)).relation == PEER  # the window before disagrees
+    assert verdict(replace(s, lean=0.1)).relation == PEER
 
 
-def test_core_crossing_by_hand() -> None:
-    network = upstream_network()
-    crossing = CoreCrossing(network, 20)
-    assert crossing(APP, LIB) == pytest.approx((C_APP_IN_LIB, 2))
-    assert crossing(LIB, APP) == pytest.approx((C_LIB_IN_APP, 2))
-    # a core of 3 is lib/core's three most active: u1..u3 (key order breaks the tie), none crossing
-    assert CoreCrossing(network, 3)(LIB, APP) == (0.0, 0)
+def test_u3_named_by_the_downstream() -> None:
+    s = replace(BASE, core_ab=0.0, core_ba=0.04, lean=1.3, b_names_a=True)
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U3")
+    assert v.confidence == pytest.approx(0.55 + 0.25 * 1.0)
+    assert verdict(replace(s, a_names_b=True)) is None  # both name each other: no direction
+    assert verdict(replace(s, lean=-0.2)) is None
 
 
-def test_the_project_whose_core_works_in_the_other_is_downstream() -> None:
-    relation = classify(upstream_network(), APP, LIB, {}, {"lib/core": 100.0, "app/tool": 50.0})
-    assert relation is not None
-    assert (relation.relation, relation.source, relation.target) == (UPSTREAM, "lib/core", "app/tool")
-    # (0.8 - 0.2) / (0.8 + 0.2), times k / (k + 1) for the downstream's 2 crossing core developers
-    assert relation.confidence == pytest.approx(0.6 * 2 / 3)
-    assert (relation.source_core_in_target, relation.target_core_in_source) == pytest.approx((0.2, 0.8))
-    assert (relation.source_core_crossing, relation.target_core_crossing) == (2, 2)
-    assert relation.linked and not relation.same_niche and relation.niche is None
-    assert relation.shared == 2 and relation.top_developers == ["s1", "s2"]
-    assert relation.top_source_activity == [5.0, 5.0] and relation.top_target_activity == [4.0, 4.0]
-    # lib/core's shared developers bring 10 of its 50; app/tool's 8 of its 10
-    assert (relation.source_share, relation.target_share) == pytest.approx((0.2, 0.8))
-    assert relation.reason == (
-        "80% of app/tool's core activity (2 of its 20 most active developers) comes from developers also "
-        "active in lib/core, against 20% the other way; mean OpenRank 100.0 vs 50.0"
+def test_c1_alike_by_metadata() -> None:
+    s = replace(BASE, shared=3, lift=5.0, core_ab=0.0, core_ba=0.05, metadata_similarity=0.4, common=2,
+                shared_terms=["game-engine"])  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C1") and "game-engine" in v.reason
+    assert v.confidence == pytest.approx(0.5 + 0.4 * (0.4 / 0.5))
+    mixed = verdict(replace(s, core_ba=0.2, core_count_ba=3))  # cores mix: not rivals (here b builds on a)
+    assert mixed is not None and mixed.relation != COMPETITOR
+    assert verdict(replace(s, openrank_a=500.0)) is None  # five times the weight
+    assert verdict(replace(s, b_names_a=True, lean=-1.0)) is None  # built on the other, not instead of it
+
+
+def test_c2_alike_by_position_within_a_niche() -> None:
+    s = replace(BASE, shared=10, lift=20.0, similarity=0.6, common=8, same_niche=True, reach_a=5, reach_b=-3)
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C2")
+    assert v.confidence == pytest.approx(0.3 + 0.3 * 0.6 * math.log(20) / math.log(30))
+    assert verdict(replace(s, same_niche=False)) is None
+    assert verdict(replace(s, reach_a=20, reach_b=-10)) is None  # a foundation and its dependant
+    assert verdict(replace(s, lift=4.0)) is None
+
+
+def test_peers_need_a_real_tie() -> None:
+    s = replace(BASE, core_ab=0.5, core_ba=0.55, lean=0.1)
+    v = verdict(s)
+    assert (v.relation, v.rule) == (PEER, "P") and v.confidence == pytest.approx(1.0)
+    assert verdict(replace(s, core_ab=0.1, core_ba=0.1)) is None  # linked, nothing more to say
+    assert verdict(replace(s, significant=False)) is None
+    hub = verdict(s, frozenset({1}))
+    assert (hub.relation, hub.rule) == (PEER, "H")
+
+
+def test_lean_and_core_crossing_by_hand() -> None:
+    # u: the upstream, big; d: the downstream; x and y are d's people who also report upstream
+    window = {"u1": {"u/u": 50.0}, "u2": {"u/u": 30.0}, "x": {"d/d": 8.0, "u/u": 2.0}, "y": {"d/d": 4.0, "u/u": 1.0}}
+    network = network_of(window)
+    d, u = network.activity.index()["d/d"], network.activity.index()["u/u"]
+    # shared developers x, y: 12 in d, 3 in u; sizes A(d) = 12, A(u) = 83
+    assert lean(network, u, d) == pytest.approx(math.log(13 / 4) - math.log(12 / 83))
+    crossing = CoreCrossing(network.activity, core_size=2)
+    # d's core (x, y) is all active in u; u's core (u1, u2) is not in d
+    assert crossing(d, u) == (1.0, 2) and crossing(u, d) == (0.0, 0)
+    assert crossing.by_name("d/d", "nobody/here") is None
+
+
+def test_classify_on_a_hand_made_window() -> None:
+    window = {
+        "u1": {"u/u": 50.0}, "u2": {"u/u": 30.0},
+        "x": {"d/d": 8.0, "u/u": 2.0}, "y": {"d/d": 4.0, "u/u": 1.0}, "z": {"d/d": 3.0, "u/u": 1.0},
+    }  # fmt: skip
+    activity = activity_of(window)
+    network = network_of(window)
+    result = classify_relations(network, {}, {"u/u": 500.0, "d/d": 100.0}, RelationParams(core_size=2))
+    (relation,) = result.relations
+    assert (relation.source, relation.target, relation.relation, relation.rule) == ("u/u", "d/d", UPSTREAM, "U1")
+    row = relation.row()
+    assert row["targetCoreInSource"] == 1.0 and row["sourceCoreInTarget"] == 0.0 and row["lean"] > 0
+    assert row["previousSourceCoreInTarget"] is None and activity.repos == ["d/d", "u/u"]
+
+
+def test_metadata_similarity_and_names() -> None:
+    index = metadata_index(
+        [
+            RepoMetadata("g/godot", "Multi-platform 2D and 3D game engine", ("game-engine", "gamedev")),
+            RepoMetadata("b/bevy", "A data-driven game engine built in Rust", ("game-engine", "rust")),
+            RepoMetadata("r/rust", "Empowering everyone to build reliable software", ("compiler", "language")),
+            RepoMetadata("l/framework", "A web application framework", ("php",)),
+            RepoMetadata("python/cpython", "The Python programming language", ()),
+            RepoMetadata("p/pandas", "Data analysis library for Python", ("python",)),
+        ],
+        repos=["n/framework"],
     )
-
-
-def test_a_much_less_influential_upstream_is_only_a_peer() -> None:
-    relation = classify(upstream_network(), APP, LIB, {}, {"lib/core": 10.0, "app/tool": 50.0})
-    assert relation is not None and relation.relation == PEER
-    # peer confidence: the mean crossing (0.8 + 0.2) / 2 over 0.5, at most 1
-    assert relation.confidence == 1.0
-    assert relation.reason == (
-        "linked, no clear direction: 80% of app/tool's core activity is by developers active in lib/core, "
-        "20% the other way"
-    )
-
-
-def test_unlinked_projects_outside_one_niche_have_no_relation() -> None:
-    # with --min-shared 3 the two shared developers make no link
-    network = network_of(UPSTREAM_NET, NetworkParams(min_shared=3, min_lift=0.0))
-    assert classify(network, APP, LIB, {}, {"lib/core": 100.0, "app/tool": 50.0}) is None
-
-
-# --- substitutes: the same neighbourhood, separate cores ---------------------------------------
-
-# r/one and r/two each have a developer of their own (10) and, for each of n/1..n/3, a developer
-# working 2 there and 2 in the neighbour; z works 0.5 in both rivals
-RIVALS = {
-    "o1": {"r/one": 10.0},
-    "t1": {"r/two": 10.0},
-    **{f"x{i}": {"r/one": 2.0, f"n/{i}": 2.0} for i in range(1, 4)},
-    **{f"y{i}": {"r/two": 2.0, f"n/{i}": 2.0} for i in range(1, 4)},
-    "z": {"r/one": 0.5, "r/two": 0.5},
-}
-ONE, TWO = 3, 4  # n/1, n/2, n/3, r/one, r/two
-SAME_NICHE = {"r/one": "w/n", "r/two": "w/n"}
-# each rival's core activity: 10 + 3 * 2 + 0.5 = 16.5, of which z's 0.5 crosses: 1/33 each way;
-# both link n/1..n/3 with the same weights, so their profiles are alike (cosine 1)
-CROSS = 0.5 / 16.5
-
-
-def test_same_niche_separate_cores_alike_neighbourhoods_are_competitors() -> None:
-    relation = classify(network_of(RIVALS, EVERY_LINK), ONE, TWO, SAME_NICHE, {"r/one": 100.0, "r/two": 80.0})
-    assert relation is not None
-    assert (relation.relation, relation.source, relation.target) == (COMPETITOR, "r/one", "r/two")
-    assert relation.similarity == pytest.approx(1.0)
-    # similarity x (1 - largest crossing / (2 x 0.10))
-    assert relation.confidence == pytest.approx(1 - CROSS / 0.2)
-    assert relation.same_niche and relation.niche == "w/n"
-    assert relation.reason == (
-        "same niche, neighbour profiles 100% alike, but only 3% / 3% of their cores' activity "
-        "(20 most active developers) comes from developers active in the other"
-    )
-
-
-@pytest.mark.parametrize(
-    ("membership", "openrank", "why"),
-    [
-        ({"r/one": "w/n", "r/two": "w/other"}, {"r/one": 100.0, "r/two": 80.0}, "different niches"),
-        (SAME_NICHE, {"r/one": 100.0, "r/two": 20.0}, "OpenRank more than 4 times apart"),
-    ],
-)
-def test_without_the_rival_pattern_a_linked_pair_is_a_peer(
-    membership: dict[str, str], openrank: dict[str, float], why: str
-) -> None:
-    relation = classify(network_of(RIVALS, EVERY_LINK), ONE, TWO, membership, openrank)
-    assert relation is not None and relation.relation == PEER, why
-
-
-def test_rivals_need_three_other_neighbours_each() -> None:
-    fewer = {key: value for key, value in RIVALS.items() if key not in {"x3", "y3"}}
-    one, two = 2, 3  # n/1, n/2, r/one, r/two
-    relation = classify(network_of(fewer, EVERY_LINK), one, two, SAME_NICHE, {"r/one": 100.0, "r/two": 80.0})
-    assert relation is not None and relation.relation == PEER
-
-
-def test_a_whole_network_classified_and_stored_as_rows() -> None:
-    network = upstream_network()
-    result = classify_relations(network, {}, {"lib/core": 100.0, "app/tool": 50.0})
-    assert result.candidates == 1 and result.counts() == {UPSTREAM: 1, COMPETITOR: 0, PEER: 0}
-    assert result.find("app/tool", "lib/core") is result.relations[0]
-    rows = relation_rows(result, {"s1": "S1"})
-    assert list(rows) == ["UPSTREAM_OF", "COMPETES_WITH", "PEER_OF"]
-    [row] = rows["UPSTREAM_OF"]
-    assert (row["source"], row["target"]) == ("lib/core", "app/tool")
-    assert row["props"]["topDevelopers"] == ["S1", "s2"] and row["props"]["window"] == result.window
-    assert "relation" not in row["props"] and row["props"]["confidence"] == round(0.4, 4)
+    assert index.similarity("g/godot", "b/bevy") > index.similarity("g/godot", "r/rust")
+    assert "game-engine" in index.shared_terms("g/godot", "b/bevy")
+    assert index.similarity("g/godot", "nobody/none") is None
+    assert index.names("b/bevy", "r/rust")  # "built in Rust"
+    assert index.names("p/pandas", "python/cpython")  # the owner is in the name: "python"
+    # "framework" names two repositories in the graph: it names no project in particular
+    assert not index.names("r/rust", "l/framework") and "framework" in index.shared_names
