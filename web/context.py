@@ -74,8 +74,9 @@ class PageContext:
 
     @functools.cached_property
     def window(self) -> Window:
-        """?window=A:B (refused when it shares no month with the data), or the last 12 months of data."""
-        return windows.choose_window(self.window_text, self.data_window, what="window", fit=windows.OVERLAP)
+        """?window=A:B cut to the months of the data (refused when it shares none with it), or
+        the last 12 months of data."""
+        return windows.choose_window(self.window_text, self.data_window, what="window", fit=windows.CLIP)
 
 
 def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:
