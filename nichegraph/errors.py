@@ -19,3 +19,7 @@ class DatabaseUnavailable(NichegraphError):
     """Neo4j does not answer at the configured URI."""
 
     exit_code = 3
+
+
+class QueryTimedOut(NichegraphError):
+    """A read ran longer than its transaction timeout and the server stopped it."""

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from nichegraph import __version__
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
+from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError, QueryTimedOut
 from nichegraph.queries.library import plan_library
 from nichegraph.web import assets, charts
 from nichegraph.web.context import PageContext, wants_json
@@ -52,8 +52,12 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     """Build the explorer for the Neo4j at `settings.neo4j_uri` (read-only)."""
     app = ExplorerFlask(__name__, template_folder="templates", static_folder="static")
     app.config.update(SETTINGS=settings or Settings.from_env(), **config)
-    # a page should say "Neo4j is down" within seconds, not retry for half a minute
-    app.extensions["nichegraph_graph"] = Graph(app.config["SETTINGS"], connection_timeout=3.0, retry_time=2.0)
+    # a page should say "Neo4j is down" within seconds, not retry for half a minute, and no
+    # read may hold a worker longer than the query timeout (NICHEGRAPH_QUERY_TIMEOUT)
+    settings = app.config["SETTINGS"]
+    app.extensions["nichegraph_graph"] = Graph(
+        settings, connection_timeout=3.0, retry_time=2.0, read_timeout=settings.query_timeout
+    )
     # `nichegraph serve` plans the library queries in the background (plan_queries)
     app.extensions["nichegraph_plans"] = "not requested"
     for blueprint in BLUEPRINTS:
@@ -127,6 +131,15 @@ def register_error_handlers(app: Flask) -> None:
             503,
             "The graph database is not answering",
             "Neo4j does not answer right now. This page will work again as soon as it is back; try again in a moment.",
+        )
+
+    @app.errorhandler(QueryTimedOut)
+    def timed_out(error: QueryTimedOut):  # type: ignore[no-untyped-def]
+        return error_response(
+            504,
+            "This took too long",
+            f"The graph database did not answer within {app.config['SETTINGS'].query_timeout:g} seconds, so the "
+            "question was stopped. Try a shorter window or fewer projects.",
         )
 
     @app.errorhandler(NichegraphError)
