@@ -17,11 +17,16 @@ from nichegraph.analysis.openrank.run import run_openrank, spearman
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window
+from nichegraph.queries.library import run_query
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import create_graph, months
+from tests.unit.test_openrank_legacy import alone, january
 
-# exact fixed points: the tests compare with the algebra, not with where 0.01 stops
-EXACT = OpenRankParams(tolerance=1e-12, max_iterations=1000)
+# exact fixed points: the tests compare with the algebra, not with where 0.01 stops. These tests
+# work the sigmoid start rule out by hand (X-lab's task now); tests/unit/test_openrank_legacy.py
+# does the same for the default, legacy rule.
+SIGMOID = OpenRankParams(developer_init="sigmoid")
+EXACT = OpenRankParams(developer_init="sigmoid", tolerance=1e-12, max_iterations=1000)
 K = 11.1  # squared score -> sigmoid units (the default activity_scale)
 
 
@@ -94,12 +99,15 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
             "RETURN m.repo AS repo, m.month AS month, m.openrankComputed AS value"
         )
     }
+    # developers store their active months; the library query derives the inactive ones
     for row in graph.read(
         "MATCH (d:Developer) WHERE d.openrankMonths IS NOT NULL "
         "RETURN d.key AS key, d.openrankMonths AS months, d.openrankComputed AS values"
     ):
         assert row["months"] == sorted(row["months"]) and len(row["months"]) == len(row["values"])
-        values.update({(row["key"], m): v for m, v in zip(row["months"], row["values"], strict=True)})
+        series = run_query(graph, "developer_openrank", login=row["key"], first="0001-01", last="9999-12")
+        assert {s["month"] for s in series if s["active"]} == set(row["months"])
+        values.update({(row["key"], s["month"]): s["computed"] for s in series})
     return values
 
 
@@ -125,9 +133,32 @@ def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     assert runs == [{"first": "2020-01", "last": "2020-07", "tol": 1e-12}]
 
 
+def test_the_default_legacy_rule_is_stored_and_its_decay_derived(scratch: Graph) -> None:
+    """The default rule: new nodes start at 1, inactive ones decay by 0.85 while above 0.1; the
+    graph stores developers' active months and the library derives the others."""
+    create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
+    run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams(tolerance=1e-12, max_iterations=1000))
+    dev1, repo1 = january()
+    dev2, repo2 = alone(dev1)
+    expected = {(login, "2020-01"): dev1 for login in ("d1", "d2", "d3", "d4")}
+    expected |= {("x/a", "2020-01"): repo1, ("d1", "2020-02"): dev2, ("x/b", "2020-02"): repo2}
+    for name, value, first in [("x/a", repo1, 2), ("x/b", repo2, 3), ("d1", dev2, 3)] + [
+        (login, dev1, 2) for login in ("d2", "d3", "d4")
+    ]:
+        for month in months(first, 7):
+            if value <= 0.1:
+                break
+            value = expected[(name, month)] = 0.85 * value
+    got = stored(scratch)
+    assert got.keys() == expected.keys()
+    assert got == pytest.approx(expected, rel=1e-9)
+    stored_months = scratch.read("MATCH (d:Developer {key: 'd2'}) RETURN d.openrankMonths AS months")[0]["months"]
+    assert stored_months == ["2020-01"]
+
+
 def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams())
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), SIGMOID)
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
@@ -172,7 +203,9 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
 
     # without the tail it is the one-developer case
-    run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
+    run_openrank(
+        scratch, Window("2021-01", "2021-01"), OpenRankParams(developer_init="sigmoid", tolerance=1e-12, tail=False)
+    )
     dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
@@ -236,7 +269,11 @@ def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
     assert lines[0] == "kind,name,month,computed,published"
     rows = pd.read_csv(out, keep_default_na=False)
     got = stored(scratch)
-    assert len(rows) == len(got)
+    # every repository value, and every developer's active months (the CSV, like the graph,
+    # leaves out the values that follow from the decay rule)
+    active = {(c[0].lower(), c[2]) for c in CONTRIBUTIONS if c[0] != "robot"}
+    expected = {key for key in got if key[0] in REPOS or key in active}
+    assert set(zip(rows["name"], rows["month"], strict=True)) == expected and len(rows) == len(expected)
     for row in rows.itertuples():
         assert got[(row.name, row.month)] == pytest.approx(row.computed)
         if row.kind == "repo":
