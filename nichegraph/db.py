@@ -32,10 +32,11 @@ class Graph:
         *,
         connection_timeout: float = 5.0,
         retry_time: float = 30.0,
-        read_timeout: float | None = None,
+        read_timeout: float | Callable[[], float | None] | None = None,
     ) -> None:
         """`read_timeout`: seconds after which the server stops a read transaction (`read`,
-        `read_tx`) and QueryTimedOut is raised; None: reads run as long as they need."""
+        `read_tx`) and QueryTimedOut is raised, or a function giving them at each read (the
+        explorer: what is left of the request's time); None: reads run as long as they need."""
         self.settings = settings
         self._connection_timeout = connection_timeout
         self._retry_time = retry_time
@@ -85,17 +86,11 @@ class Graph:
             return session.execute_write(_collect, cypher, params)
 
     def read_tx(self, work: Callable[..., T], *args: Any) -> T:
-        with self.session() as session, translate_timeout(self.read_timeout):
-            return session.execute_read(self._limited(work), *args)
-
-    def _limited(self, work: Callable[..., T]) -> Callable[..., T]:
-        if self.read_timeout is None:
-            return work
-
-        def limited(tx: ManagedTransaction, *args: Any) -> T:
-            return work(tx, *args)
-
-        return neo4j.unit_of_work(timeout=self.read_timeout)(limited)
+        seconds = self.read_timeout() if callable(self.read_timeout) else self.read_timeout
+        if seconds is not None and seconds <= 0:
+            raise QueryTimedOut("the time for this request's queries was spent before this one started")
+        with self.session() as session, translate_timeout(seconds):
+            return session.execute_read(_limited(work, seconds), *args)
 
     def write_tx(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(tx, *args)` in one write transaction, retried on transient errors."""
@@ -150,6 +145,16 @@ def translate_errors(uri: str) -> Iterator[None]:
             f"Neo4j is not reachable at {uri} ({error}). Start the local server with "
             "`nichegraph db start`, run `docker compose up`, or set NEO4J_URI."
         ) from error
+
+
+def _limited(work: Callable[..., T], seconds: float | None) -> Callable[..., T]:
+    if seconds is None:
+        return work
+
+    def limited(tx: ManagedTransaction, *args: Any) -> T:
+        return work(tx, *args)
+
+    return neo4j.unit_of_work(timeout=seconds)(limited)
 
 
 # the server stops a transaction that outlives its timeout with one of these codes

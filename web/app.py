@@ -17,7 +17,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError, QueryTimedOut
 from nichegraph.queries.library import plan_library
 from nichegraph.web import assets, charts
-from nichegraph.web.context import PageContext, wants_json
+from nichegraph.web.context import PageContext, time_left, wants_json
 from nichegraph.web.views import compare, developer, exports, graph, home, niche, repo, trends
 
 BLUEPRINTS = [
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     # read may hold a worker longer than the query timeout (NICHEGRAPH_QUERY_TIMEOUT)
     settings = app.config["SETTINGS"]
     app.extensions["nichegraph_graph"] = Graph(
-        settings, connection_timeout=3.0, retry_time=2.0, read_timeout=settings.query_timeout
+        settings, connection_timeout=3.0, retry_time=2.0, read_timeout=time_left(settings.query_timeout)
     )
     # `nichegraph serve` plans the library queries in the background (plan_queries)
     app.extensions["nichegraph_plans"] = "not requested"
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     @app.before_request
     def open_context() -> None:
-        g.page = PageContext.from_request(app.extensions["nichegraph_graph"])
+        g.page = PageContext.from_request(app.extensions["nichegraph_graph"], app.config["SETTINGS"].query_timeout)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
@@ -138,8 +138,8 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             504,
             "This took too long",
-            f"The graph database did not answer within {app.config['SETTINGS'].query_timeout:g} seconds, so the "
-            "question was stopped. Try a shorter window or fewer projects.",
+            f"This page's questions to the graph database took longer than {app.config['SETTINGS'].query_timeout:g} "
+            "seconds, so they were stopped. Try a shorter window or fewer projects.",
         )
 
     @app.errorhandler(NichegraphError)
