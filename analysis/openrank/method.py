@@ -156,8 +156,7 @@ def solve_month(
 ) -> MonthResult:
     """One month of OpenRank. `previous_*` are dense arrays of last month's values by global
     index (0 where a node had none); they are not modified."""
-    dev, repo, activity = _without_automation(edges, params)
-    dropped = int(np.unique(edges.developers).size - np.unique(dev).size)
+    dev, repo, activity, dropped = _without_automation(edges, params)
     tail_repo, tail_count, tail_activity = _tail(edges, params)
     active_dev, local_dev = np.unique(dev, return_inverse=True)
     active_repo, inverse = np.unique(np.concatenate([repo, tail_repo]), return_inverse=True)
@@ -251,16 +250,18 @@ def _max_abs_change(new: np.ndarray, old: np.ndarray) -> float:
     return float(np.max(np.abs(new - old))) if new.size else 0.0
 
 
-def _without_automation(edges: MonthEdges, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Drop accounts with more repository links than `max_repo_links` that month, and
-    zero-activity edges (they carry no weight and would give a node a zero total)."""
+def _without_automation(edges: MonthEdges, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Drop accounts with more repository links than `max_repo_links` that month (and say how
+    many), and zero-activity edges (they carry no weight and would give a node a zero total)."""
     activity = activity_from_scores(edges.scores)
     keep = activity > 0
+    dropped = 0
     if keep.any():
         # the loader merges repeats, so each edge is one distinct repository of its developer
         links = np.bincount(edges.developers[keep])
+        dropped = int(np.count_nonzero(links > params.max_repo_links))
         keep &= links[edges.developers] <= params.max_repo_links
-    return edges.developers[keep], edges.repos[keep], activity[keep]
+    return edges.developers[keep], edges.repos[keep], activity[keep], dropped
 
 
 def carried(previous: np.ndarray, active: np.ndarray, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray]:
