@@ -10,7 +10,7 @@ from typing import Any
 import click
 import numpy as np
 
-from nichegraph.analysis.openrank.method import DEVELOPER_INIT, OpenRankParams, OpenRankRun
+from nichegraph.analysis.openrank.method import LEGACY, START_RULES, OpenRankParams, OpenRankRun
 from nichegraph.analysis.openrank.run import (
     CSV_HEADER,
     correlation_by_month,
@@ -37,10 +37,11 @@ from nichegraph.queries.windows import ALL, INSIDE, resolve_window
 @click.option("--report", is_flag=True, help="Compute nothing; compare the stored computed values with the published")
 @click.option(
     "--developer-init",
-    type=click.Choice(sorted(DEVELOPER_INIT)),
-    default="sigmoid",
+    type=click.Choice(sorted(START_RULES)),
+    default=LEGACY,
     show_default=True,
-    help="Developers' start value from activity: sigmoid (X-lab's task now) or log (its 2023 version)",
+    help="Start values: legacy (new nodes start at 1; X-lab until November 2023, behind the published "
+    "values), sigmoid (X-lab's task now) or log (its December 2023 version)",
 )
 @click.option(
     "--activity-scale",

@@ -52,3 +52,7 @@ def checked(params: T, **requirements: Requirement) -> T:
         if not requirement.holds(value):
             raise BadParameter(f"--{name.replace('_', '-')}: {value} {requirement.says}")
     return params
+
+
+class QueryTimedOut(NichegraphError):
+    """A read ran longer than its transaction timeout and the server stopped it."""

@@ -1,7 +1,10 @@
 // developer_openrank: How did a developer's computed OpenRank develop month by month?
 // OpenDigger publishes no developer OpenRank for our data; these values are computed by
-// `nichegraph openrank` from this graph. Months without a value (inactive, and the value had
-// dropped below the minimum) have no row. Returns no row for an unknown developer.
+// `nichegraph openrank` from this graph. A developer's stored months are those it was active in;
+// after each, while inactive, its value is the last one x the run's attenuation per month, kept
+// while last month's value was above the run's minimum (docs/openrank.md). Months without a value
+// have no row, nor do months after the last one `nichegraph openrank` computed. Returns no row for
+// an unknown developer.
 //
 // Parameters:
 // :param login => 'ezyang'
@@ -14,9 +17,19 @@
 //   computed  the developer's OpenRank that month, computed by nichegraph
 //   active    whether the developer contributed to any repository of the graph that month
 MATCH (d:Developer {key: toLower($login)})
-UNWIND range(0, size(coalesce(d.openrankMonths, [])) - 1) AS i
-WITH d, d.openrankMonths[i] AS month, d.openrankComputed[i] AS computed
+MATCH (run:OpenRankRun {id: d.openrankRun})
+// no value after the last month any run computed
+CALL () { MATCH (r:OpenRankRun) RETURN max(r.last) AS computedUntil }
+WITH d, run, [m IN coalesce(d.openrankMonths, []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS at,
+     [m IN [$last, computedUntil] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS ends
+WITH d, run, at, CASE WHEN ends[0] < ends[1] THEN ends[0] ELSE ends[1] END AS lastAt
+UNWIND range(0, size(at) - 1) AS i
+// this active month and the inactive ones up to the next active month (or the window's end)
+UNWIND range(0, coalesce(at[i + 1] - 1, lastAt) - at[i]) AS gap
+WITH d, run, d.openrankComputed[i] AS value, at[i] + gap AS monthAt, gap
+WHERE gap = 0 OR value * run.paramAttenuation ^ (gap - 1) > run.paramMinValue
+WITH d, toString(monthAt / 12) + '-' + right('0' + toString(monthAt % 12 + 1), 2) AS month,
+     value * run.paramAttenuation ^ gap AS computed, gap = 0 AS active
 WHERE $first <= month <= $last
-RETURN d.login AS login, month, computed,
-       EXISTS { (d)-[c:CONTRIBUTED]->() WHERE c.month = month } AS active
+RETURN d.login AS login, month, computed, active
 ORDER BY month

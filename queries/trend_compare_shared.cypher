@@ -1,7 +1,8 @@
 // trend_compare_shared: Which developers do the compared projects share in a window?
 // For each pair of the given projects: how many developers (bots left out) were active in both
 // in the window, and the shared developers with the highest computed OpenRank (their mean over
-// the window's months with a value; null before `nichegraph openrank`), with their activity in each.
+// the window's months with a value, inactive months derived from the last active one as in
+// `developer_openrank`; null before `nichegraph openrank`), with their activity in each.
 //
 // Parameters:
 // :param repos => ['pytorch/pytorch', 'tensorflow/tensorflow']
@@ -26,8 +27,19 @@ WHERE NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: b})
 WHERE $first <= cb.month <= $last
 WITH a, b, d, activityA, sum(cb.activity) AS activityB,
-     [i IN range(0, size(coalesce(d.openrankMonths, [])) - 1)
-      WHERE $first <= d.openrankMonths[i] <= $last | d.openrankComputed[i]] AS values
+     [m IN coalesce(d.openrankMonths, []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2))] AS at
+OPTIONAL MATCH (run:OpenRankRun {id: d.openrankRun})
+CALL () { MATCH (r:OpenRankRun) RETURN max(r.last) AS computedUntil }
+// each window month: the developer's last active month up to it; an inactive month's value is
+// that month's value x the attenuation per month, while last month's was above the minimum
+WITH a, b, d, activityA, activityB, run, computedUntil,
+     [w IN range(toInteger(left($first, 4)) * 12 + toInteger(right($first, 2)),
+                 toInteger(left($last, 4)) * 12 + toInteger(right($last, 2)))
+      WHERE w <= toInteger(left(computedUntil, 4)) * 12 + toInteger(right(computedUntil, 2)) |
+      [i IN range(0, size(at) - 1) WHERE at[i] <= w | {gap: w - at[i], value: d.openrankComputed[i]}][-1]] AS latest
+WITH a, b, d, activityA, activityB,
+     [x IN latest WHERE x IS NOT NULL AND (x.gap = 0 OR x.value * run.paramAttenuation ^ (x.gap - 1) > run.paramMinValue)
+      | CASE WHEN x.gap = 0 THEN x.value ELSE x.value * run.paramAttenuation ^ x.gap END] AS values
 WITH a, b, d, activityA, activityB,
      CASE WHEN size(values) > 0 THEN reduce(s = 0.0, x IN values | s + x) / size(values) END AS openrank
 ORDER BY a, b, openrank IS NULL, openrank DESC, activityA + activityB DESC, d.key

@@ -4,7 +4,10 @@ Every command, analysis and page chooses its window here, so they agree: the def
 last 12 months of the data (fewer when the data is shorter), and a window given by a person is
 checked against the data's range the way the caller asks (`fit`). The defaults end at the last
 month with activity data: OpenRank-only series (the landscape report's) may run later, and a
-window of months without contributions has no network, niches or computed OpenRank.
+window of months without contributions has no network, niches or computed OpenRank. Pages clip
+(`CLIP`): a window reaching past the data is cut to its part inside the data, so no request
+works on months that cannot hold anything (`/trends?window=1999-01:2999-12` reads 2015-01..2023-03
+of the snapshot).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ LAST_MONTHS = 12
 ANY = "any"  # only well-formed
 OVERLAP = "overlap"  # share at least one month with the data
 INSIDE = "inside"  # lie entirely inside the data
-FITS = (ANY, OVERLAP, INSIDE)
+CLIP = "clip"  # share at least one month with the data; the part inside it is used
+FITS = (ANY, OVERLAP, INSIDE, CLIP)
 
 # the window used when none is given
 LAST12 = "last12"  # the last 12 months of data
@@ -87,6 +91,8 @@ def choose_window(
             raise BadParameter(f"{what}: {window} reaches outside the loaded data, which covers {data}")
         if window.last < data.first or window.first > data.last:
             raise BadParameter(f"{what}: {window} has no data; the data covers {data.first}..{data.last}")
+        if fit == CLIP:
+            return Window(max(window.first, data.first), min(window.last, data.last))
         return window
     return default_window(require_data(data, what), default)
 

@@ -4,9 +4,9 @@ written out below node by node, then the background's value shared out, then dec
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,9 +14,16 @@ from nichegraph.analysis.openrank.method import OpenRankParams
 from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.db import Graph
 from nichegraph.months import Window
-from tests.support import openrank_by_hand as by_hand
+from nichegraph.queries.library import run_query
 from tests.support.cli import nichegraph
+from tests.support.openrank_by_hand import EXACT, K, one_repo_month, sigmoid
 from tests.support.trend_fixtures import create_graph, months
+from tests.unit.test_openrank_legacy import alone, january
+
+# These tests work the sigmoid start rule out by hand (X-lab's task now);
+# tests/unit/test_openrank_legacy.py does the same for the default, legacy rule.
+SIGMOID = OpenRankParams(developer_init="sigmoid")
+
 
 REPOS = {
     # published series only to give the data its months; no tail (participants = listed)
@@ -28,7 +35,31 @@ REPOS = {
     ]
     + [{"month": m, "openrank": 1.5} for m in months(3, 7)],
 }
-CONTRIBUTIONS = [*by_hand.SEVEN_MONTHS, ("robot", "x/a", "2020-01", 5.0)]  # a bot: never part of OpenRank
+CONTRIBUTIONS = [
+    *[(login, "x/a", "2020-01", 3.0) for login in ("d1", "d2", "d3", "d4")],
+    ("robot", "x/a", "2020-01", 5.0),  # a bot: never part of OpenRank
+    ("d1", "x/b", "2020-02", 2.0),
+]
+
+
+def expected_values() -> dict[tuple[str, str], float]:
+    """(name, month) -> value, by hand."""
+    out: dict[tuple[str, str], float] = {}
+    # 2020-01: four developers with score 3 (activity 9) on new x/a; each holds 9/36 of it
+    dev1, repo1 = one_repo_month(sigmoid(K * 9), 4, 9 / 36)
+    for login in ("d1", "d2", "d3", "d4"):
+        out[(login, "2020-01")] = dev1
+    out[("x/a", "2020-01")] = repo1
+    # 2020-02: d1 alone on new x/b with score 2 (activity 4); it starts from 0.85 x its January value
+    dev2, repo2 = one_repo_month(0.85 * dev1 + sigmoid(K * 4), 1, 1.0)
+    out[("d1", "2020-02")], out[("x/b", "2020-02")] = dev2, repo2
+    # inactive nodes: value x 0.85 while last month's value was above 1, then dropped
+    for name, value, first in (("x/a", repo1, 2), ("d1", dev2, 3), ("x/b", repo2, 3)):
+        for month in months(first, 7):
+            if value <= 1:
+                break
+            value = out[(name, month)] = 0.85 * value
+    return out
 
 
 def stored(graph: Graph) -> dict[tuple[str, str], float]:
@@ -39,23 +70,32 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
             "RETURN m.repo AS repo, m.month AS month, m.openrankComputed AS value"
         )
     }
+    # developers store their active months; the library query derives the inactive ones
     for row in graph.read(
         "MATCH (d:Developer) WHERE d.openrankMonths IS NOT NULL "
         "RETURN d.key AS key, d.openrankMonths AS months, d.openrankComputed AS values"
     ):
         assert row["months"] == sorted(row["months"]) and len(row["months"]) == len(row["values"])
-        values.update({(row["key"], m): v for m, v in zip(row["months"], row["values"], strict=True)})
+        series = run_query(graph, "developer_openrank", login=row["key"], first="0001-01", last="9999-12")
+        assert {s["month"] for s in series if s["active"]} == set(row["months"])
+        values.update({(row["key"], s["month"]): s["computed"] for s in series})
     return values
 
 
 def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = run_openrank(scratch, Window("2020-01", "2020-07"), by_hand.EXACT)
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
 
+    expected = expected_values()
     got = stored(scratch)
-    by_hand.check_seven_months(got)
-    # the bot never gets a value
-    assert not any(name == "robot" for name, _ in got)
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, rel=1e-9), key
+    # the decay rule at work: x/a above 1 through 2020-06 (0.94 there, kept because May was above 1)
+    assert expected[("x/a", "2020-06")] < 1 < expected[("x/a", "2020-05")]
+    assert ("x/a", "2020-07") not in got
+    # developers below the minimum drop out when inactive; the bot never gets a value
+    assert ("d2", "2020-02") not in got and not any(name == "robot" for name, _ in got)
     assert [m.active_developers for m in run.months[:2]] == [4, 1]
     # published values are untouched
     published = scratch.read("MATCH (m:RepoMonth {repo: 'x/a'}) RETURN m.month AS month, m.openrank AS v")
@@ -64,23 +104,46 @@ def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     assert runs == [{"first": "2020-01", "last": "2020-07", "tol": 1e-12}]
 
 
+def test_the_default_legacy_rule_is_stored_and_its_decay_derived(scratch: Graph) -> None:
+    """The default rule: new nodes start at 1, inactive ones decay by 0.85 while above 0.1; the
+    graph stores developers' active months and the library derives the others."""
+    create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
+    run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams(tolerance=1e-12, max_iterations=1000))
+    dev1, repo1 = january()
+    dev2, repo2 = alone(dev1)
+    expected = {(login, "2020-01"): dev1 for login in ("d1", "d2", "d3", "d4")}
+    expected |= {("x/a", "2020-01"): repo1, ("d1", "2020-02"): dev2, ("x/b", "2020-02"): repo2}
+    for name, value, first in [("x/a", repo1, 2), ("x/b", repo2, 3), ("d1", dev2, 3)] + [
+        (login, dev1, 2) for login in ("d2", "d3", "d4")
+    ]:
+        for month in months(first, 7):
+            if value <= 0.1:
+                break
+            value = expected[(name, month)] = 0.85 * value
+    got = stored(scratch)
+    assert got.keys() == expected.keys()
+    assert got == pytest.approx(expected, rel=1e-9)
+    stored_months = scratch.read("MATCH (d:Developer {key: 'd2'}) RETURN d.openrankMonths AS months")[0]["months"]
+    assert stored_months == ["2020-01"]
+
+
 def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams())
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), SIGMOID)
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
-    for key, value in by_hand.seven_months().items():
+    for key, value in expected_values().items():
         assert got[key] == pytest.approx(value, abs=0.05), key
     assert all(month.iterations < 100 for month in run.months)
 
 
 def test_a_later_window_continues_from_the_stored_month_before(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run_openrank(scratch, Window("2020-01", "2020-07"), by_hand.EXACT)
+    run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
     whole = stored(scratch)
     # recompute the middle months: they start from the stored January, later months are kept
-    run = run_openrank(scratch, Window("2020-02", "2020-03"), by_hand.EXACT)
+    run = run_openrank(scratch, Window("2020-02", "2020-03"), EXACT)
     assert run.warm_start
     again = stored(scratch)
     assert again.keys() == whole.keys()
@@ -92,16 +155,29 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     # one listed developer (score 2) and, by OpenDigger's totals, two more with score 1.2 each
     repos = {"y/c": [{"month": "2021-01", "openrank": 3.0, "participants": 3, "activity": 2 + 2 * 1.2}]}
     create_graph(scratch, repos, [("e1", "y/c", "2021-01", 2.0)])
-    run_openrank(scratch, Window("2021-01", "2021-01"), by_hand.EXACT)
+    run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
     got = stored(scratch)
 
-    # the tail estimate: 3 participants, 1 listed: two more sharing 2.4 of activity, 1.2 each
-    dev, repo = by_hand.one_listed_two_unlisted(2.0, 1.2)
-    assert got == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
+    a_d, a_t = 4.0, 1.44  # squared scores
+    total = a_d + 2 * a_t  # the repository's activity, tail included
+    n = 4  # e1, two tail developers, the repository
+    # unknowns v_d, v_t (one tail developer), v_r, b
+    system = np.array(
+        [
+            [1, 0, -0.5 * 0.95 * a_d / total, -0.5 / n],
+            [0, 1, -0.5 * 0.95 * a_t / total, -0.5 / n],
+            [-0.7 * 0.95, -0.7 * 2 * 0.95, 1, -0.7 / n],
+            [-0.85 * 0.05, -0.85 * 0.05 * 2, -0.85 * 0.05, 1],
+        ]
+    )
+    v_d, _v_t, v_r, b = np.linalg.solve(system, [0.5 * sigmoid(K * a_d), 0.5 * sigmoid(K * a_t), 0, 0])
+    assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
 
     # without the tail it is the one-developer case
-    run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
-    dev, repo = by_hand.one_repo_month(by_hand.sigmoid(by_hand.K * 4.0), 1, 1.0)
+    run_openrank(
+        scratch, Window("2021-01", "2021-01"), OpenRankParams(developer_init="sigmoid", tolerance=1e-12, tail=False)
+    )
+    dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
 
@@ -115,7 +191,11 @@ def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
     assert lines[0] == "kind,name,month,computed,published"
     rows = pd.read_csv(out, keep_default_na=False)
     got = stored(scratch)
-    assert len(rows) == len(got)
+    # every repository value, and every developer's active months (the CSV, like the graph,
+    # leaves out the values that follow from the decay rule)
+    active = {(c[0].lower(), c[2]) for c in CONTRIBUTIONS if c[0] != "robot"}
+    expected = {key for key in got if key[0] in REPOS or key in active}
+    assert set(zip(rows["name"], rows["month"], strict=True)) == expected and len(rows) == len(expected)
     for row in rows.itertuples():
         assert got[(row.name, row.month)] == pytest.approx(row.computed)
         if row.kind == "repo":
@@ -124,15 +204,6 @@ def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
             assert row.published == ""
     report = nichegraph(scratch.uri, "openrank", "--report", "--json")
     assert report.returncode == 0, report.stderr
-    summary = json.loads(report.stdout)
-    assert summary["window"] == "2020-01:2020-07" and "repoValues" not in summary  # --report computes nothing
-    # every x/a and x/b month is published, so a month compares the repositories with a computed value
-    valued = {
-        month: sum(1 for name, m in by_hand.seven_months() if m == month and "/" in name) for month in months(1, 7)
-    }
-    assert {row["month"]: row["repos"] for row in summary["byMonth"]} == valued
-    # two repositories are too few for a rank correlation
-    assert all(row["spearman"] is None for row in summary["byMonth"])
 
 
 @pytest.mark.parametrize(

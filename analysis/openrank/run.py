@@ -78,6 +78,8 @@ def _run_openrank(
     seconds["compute"] -= seconds["read edges"]
     run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{window}"
     if write:
+        # the run's parameters first: queries derive inactive developers' values from them
+        record_run(graph, run, run_id)
         store(graph, run, run_id, progress, whole=window.first <= data.first and window.last >= data.last)
         clock = timed(seconds, "write", clock)
     run.seconds = seconds | {"total": clock - started}

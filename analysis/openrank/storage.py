@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -34,26 +35,29 @@ SET m.openrankComputed = row.value
 # Developers keep parallel arrays (openrankMonths sorted, openrankComputed, openrankActivity:
 # the month's summed squared scores over all repositories): months outside the window are
 # kept, the window's are replaced (docs/openrank.md, "Storage").
+# Batches come as columns (keys; months, values and activity flat, developer i's slice from
+# starts[i] to starts[i + 1]): sending maps of short lists cost more to build than to write.
 WRITE_DEVELOPERS = """
-UNWIND $rows AS row
-MATCH (d:Developer {key: row.key})
-WITH d, row, coalesce(d.openrankMonths, []) AS months, coalesce(d.openrankComputed, []) AS values,
+UNWIND range(0, size($keys) - 1) AS i
+MATCH (d:Developer {key: $keys[i]})
+WITH d, i, coalesce(d.openrankMonths, []) AS months, coalesce(d.openrankComputed, []) AS values,
      coalesce(d.openrankActivity, []) AS activity
-WITH d, row, months, values, activity,
-     [i IN range(0, size(months) - 1) WHERE months[i] < $first] AS before,
-     [i IN range(0, size(months) - 1) WHERE months[i] > $last] AS after
-SET d.openrankMonths = [i IN before | months[i]] + row.months + [i IN after | months[i]],
-    d.openrankComputed = [i IN before | values[i]] + row.values + [i IN after | values[i]],
-    d.openrankActivity = [i IN before | activity[i]] + row.activity + [i IN after | activity[i]],
+WITH d, i, months, values, activity,
+     [j IN range(0, size(months) - 1) WHERE months[j] < $first] AS before,
+     [j IN range(0, size(months) - 1) WHERE months[j] > $last] AS after
+SET d.openrankMonths = [j IN before | months[j]] + $months[$starts[i]..$starts[i + 1]] + [j IN after | months[j]],
+    d.openrankComputed = [j IN before | values[j]] + $values[$starts[i]..$starts[i + 1]] + [j IN after | values[j]],
+    d.openrankActivity = [j IN before | activity[j]] + $activity[$starts[i]..$starts[i + 1]]
+                         + [j IN after | activity[j]],
     d.openrankRun = $run
 """
 
 # A run over all the data replaces the arrays outright (a third faster than merging).
 REPLACE_DEVELOPERS = """
-UNWIND $rows AS row
-MATCH (d:Developer {key: row.key})
-SET d.openrankMonths = row.months, d.openrankComputed = row.values, d.openrankActivity = row.activity,
-    d.openrankRun = $run
+UNWIND range(0, size($keys) - 1) AS i
+MATCH (d:Developer {key: $keys[i]})
+SET d.openrankMonths = $months[$starts[i]..$starts[i + 1]], d.openrankComputed = $values[$starts[i]..$starts[i + 1]],
+    d.openrankActivity = $activity[$starts[i]..$starts[i + 1]], d.openrankRun = $run
 """
 
 # Developers that had values in the window but got none in this run lose those months.
@@ -78,26 +82,51 @@ WRITE_BATCH = 20_000
 WRITERS = 2
 
 
-def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
-    """One row per developer with a value: its months (in order) and values."""
+def developer_batches(run: OpenRankRun, batch: int = WRITE_BATCH) -> Iterator[dict[str, list[object]]]:
+    """The developers' series in batches of columns: `keys`; `months` (in order), `values` and
+    `activity` flat, developer i's from starts[i] to starts[i + 1]. Built a batch at a time: at
+    ten times our data all of them would not fit in memory as Python lists."""
     if not run.months:
-        return []
+        return
     index = np.concatenate([m.developer_index for m in run.months])
-    month = np.concatenate([np.full(m.developer_index.size, i) for i, m in enumerate(run.months)])
-    value = np.concatenate([m.developer_value for m in run.months])
-    activity = np.concatenate([m.developer_activity for m in run.months])
+    month = np.concatenate([np.full(m.developer_index.size, i, dtype=np.int32) for i, m in enumerate(run.months)])
     order = np.argsort(index, kind="stable")  # stable: months stay in calendar order
-    index, month, value, activity = index[order], month[order], value[order], activity[order]
+    index, month = index[order], month[order]
+    value = np.concatenate([m.developer_value for m in run.months])[order]
+    activity = np.concatenate([m.developer_activity for m in run.months])[order]
+    del order
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-    ends = np.r_[starts[1:], index.size]
+    bounds = np.r_[starts, index.size]
     names = run.developers.names
-    month_names = np.asarray([m.month for m in run.months], dtype=object)[month].tolist()
-    values = value.tolist()
-    activities = activity.tolist()
-    return [
-        {"key": names[i], "months": month_names[a:b], "values": values[a:b], "activity": activities[a:b]}
-        for i, a, b in zip(index[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
-    ]
+    month_names = np.asarray([m.month for m in run.months], dtype=object)
+    for first in range(0, starts.size, batch):
+        edges = bounds[first : min(first + batch, starts.size) + 1]
+        a, b = edges[0], edges[-1]
+        yield {
+            "keys": [names[i] for i in index[starts[first : first + batch]].tolist()],
+            "starts": (edges - a).tolist(),
+            "months": month_names[month[a:b]].tolist(),
+            "values": value[a:b].tolist(),
+            "activity": activity[a:b].tolist(),
+        }
+
+
+def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
+    """One row per developer: its active months, values and activity."""
+    rows = []
+    for columns in developer_batches(run):
+        starts = columns["starts"]
+        for i, key in enumerate(columns["keys"]):
+            a, b = starts[i], starts[i + 1]
+            rows.append(
+                {
+                    "key": key,
+                    "months": columns["months"][a:b],
+                    "values": columns["values"][a:b],
+                    "activity": columns["activity"][a:b],
+                }
+            )
+    return rows
 
 
 def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None = None, whole: bool = False) -> None:
@@ -109,19 +138,24 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
     repo_rows = [{"name": n, "month": m, "value": v} for n, m, v in run.values(REPO)]
     for start in range(0, len(repo_rows), WRITE_BATCH):
         graph.write(WRITE_REPO_MONTHS, rows=repo_rows[start : start + WRITE_BATCH])
-    rows = developer_rows(run)
-    batches = [rows[start : start + WRITE_BATCH] for start in range(0, len(rows), WRITE_BATCH)]
-
+    developers = int(np.unique(np.concatenate([m.developer_index for m in run.months])).size) if run.months else 0
     if progress is not None:
-        progress.note(f"writing {len(repo_rows):,} repository-months and {len(rows):,} developers' series")
+        progress.note(f"writing {len(repo_rows):,} repository-months and {developers:,} developers' series")
 
-    def write(batch: list[dict[str, object]]) -> None:
-        graph.write(statement, rows=batch, run=run_id, **window)
+    def write(columns: dict[str, list[object]]) -> None:
+        graph.write(statement, **columns, run=run_id, **window)
 
     # Batches touch disjoint developers, so two writers never wait on each other's locks;
-    # measured 15 s instead of 20 s for the whole snapshot (docs/openrank.md).
+    # measured 15 s instead of 20 s for the whole snapshot (docs/openrank.md). At most
+    # WRITERS + 1 batches are built ahead of the writers.
     with ThreadPoolExecutor(WRITERS) as pool:
-        list(pool.map(write, batches))
+        pending: list[Future[None]] = []
+        for columns in developer_batches(run):
+            pending.append(pool.submit(write, columns))
+            if len(pending) > WRITERS:
+                pending.pop(0).result()
+        for future in pending:
+            future.result()
     graph.run_autocommit(CLEAR_STALE_DEVELOPERS, run=run_id, **window)
 
 

@@ -12,8 +12,9 @@ import numpy as np
 from nichegraph.analysis.openrank.method import OpenRankParams
 from tests.support.trend_fixtures import months
 
-# exact fixed points: the tests compare with the algebra, not with where 0.01 stops
-EXACT = OpenRankParams(tolerance=1e-12, max_iterations=1000)
+# exact fixed points: the tests compare with the algebra, not with where 0.01 stops; the sigmoid
+# start rule (X-lab's task now) worked out by hand (the default, legacy rule: test_openrank_legacy)
+EXACT = OpenRankParams(developer_init="sigmoid", tolerance=1e-12, max_iterations=1000)
 K = 11.1  # squared score -> sigmoid units (the default activity_scale)
 
 

@@ -56,7 +56,8 @@ def test_one_developer_on_one_new_repository() -> None:
 
 
 def test_the_default_tolerance_stops_close_to_the_fixed_point() -> None:
-    result = solve_month(edges("2021-01", [(0, 0, 2.0)]), np.zeros(1), np.zeros(1), OpenRankParams())
+    sigmoid_rule = OpenRankParams(developer_init="sigmoid")
+    result = solve_month(edges("2021-01", [(0, 0, 2.0)]), np.zeros(1), np.zeros(1), sigmoid_rule)
     dev, repo = one_repo_month(sigmoid(K * 4), 1, 1.0)
     assert result.iterations < 100
     # no node moved by 0.01 in the last step; the remaining steps shrink geometrically
@@ -105,9 +106,10 @@ def test_a_window_starting_later_continues_from_the_month_before() -> None:
 def test_inactive_nodes_keep_a_decayed_value_only_above_the_minimum() -> None:
     previous = np.array([0.0, 2.0, 1.0, 0.5])  # developer 0 is active; 1 is above 1; 2 and 3 are not
     result = solve_month(edges("2021-02", [(0, 0, 2.0)]), previous, np.zeros(1), EXACT)
-    assert result.developer_index.tolist() == [0, 1]
-    assert result.developer_value[1] == pytest.approx(0.85 * 2.0)
-    assert result.developer_activity.tolist() == [4.0, 0.0]
+    assert result.developer_index.tolist() == [0] and result.developer_activity.tolist() == [4.0]
+    # inactive developers are carried apart: only 1 is above the minimum (1 for the sigmoid rule)
+    assert result.carried_developer_index.tolist() == [1] and result.carried_developers == 1
+    assert result.carried_developer_value[0] == pytest.approx(0.85 * 2.0)
 
 
 def test_unlisted_developers_are_stood_in_for() -> None:
@@ -121,7 +123,7 @@ def test_unlisted_developers_are_stood_in_for() -> None:
         edges("2021-01", [(0, 0, 2.0)], **tail),
         np.zeros(1),
         np.zeros(1),
-        OpenRankParams(tolerance=1e-12, max_iterations=1000, tail=False),
+        OpenRankParams(developer_init="sigmoid", tolerance=1e-12, max_iterations=1000, tail=False),
     )
     dev, repo = one_repo_month(sigmoid(K * 4.0), 1, 1.0)
     assert (alone.developer_value[0], alone.repo_value[0]) == pytest.approx((dev, repo), rel=1e-9)
@@ -146,8 +148,9 @@ def test_accounts_with_more_than_300_repositories_are_dropped() -> None:
 
 def test_an_empty_month_only_decays() -> None:
     result = solve_month(edges("2021-03", []), np.array([3.0]), np.array([0.5, 4.0]), EXACT)
-    assert (result.developer_index.tolist(), result.repo_index.tolist()) == ([0], [1])
-    assert (result.developer_value[0], result.repo_value[0]) == pytest.approx((0.85 * 3.0, 0.85 * 4.0))
+    assert (result.developer_index.tolist(), result.repo_index.tolist()) == ([], [1])
+    assert result.carried_developer_index.tolist() == [0]
+    assert (result.carried_developer_value[0], result.repo_value[0]) == pytest.approx((0.85 * 3.0, 0.85 * 4.0))
 
 
 def test_tail_estimate_caps_the_unlisted_score() -> None:
@@ -219,7 +222,7 @@ def test_developer_rows_keep_each_developers_months_in_order() -> None:
     [
         ({"activity_scale": 0}, "--activity-scale: 0 must be positive"),
         ({"activity_scale": -1.5}, "--activity-scale: -1.5 must be positive"),
-        ({"developer_init": "linear"}, "--developer-init: 'linear' is not one of sigmoid, log"),
+        ({"developer_init": "linear"}, "--developer-init: 'linear' is not one of legacy, log, sigmoid"),
     ],
 )
 def test_bad_parameters_are_named(params: dict[str, object], message: str) -> None:
