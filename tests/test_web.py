@@ -156,7 +156,9 @@ def test_landscape_shows_the_niches(client: FlaskClient, analysed: Analysed) -> 
     assert {"tensorflow/tensorflow", "huggingface/transformers"} <= members
     assigned = {m["repo"] for n in data["niches"] for m in n["members"]}
     assert assigned.isdisjoint(u["repo"] for u in data["unassigned"])
-    assert len(assigned) + len(data["unassigned"]) == 300
+    hubs = {h["repo"] for h in data["hubs"]}  # distribution hubs: kept out of the niches, shown apart
+    assert hubs == set(analysed.niches.hubs) and hubs.isdisjoint(assigned)
+    assert len(assigned) + len(data["unassigned"]) + len(hubs) == 300
     html = get_html(client, f"/?window={WINDOW}")
     assert f"/niche/{WINDOW}/pytorch/pytorch" in html
 

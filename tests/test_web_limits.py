@@ -108,7 +108,7 @@ CLIPPED = [
     f"/compare?repos=pytorch/pytorch,vercel/next.js&window={ABSURD}",
     f"/trends?window={ABSURD}",
     f"/trends?window={ABSURD}&openrank=computed",
-    "/trends?window=2010-01:2999-12&domain=Training&quiet_months=120",
+    "/trends?window=2010-01:2999-12&domain=Training&quiet_months=24",
 ]
 
 
@@ -164,6 +164,8 @@ def many(names: list[str], count: int) -> str:
         ("/search.json?q=" + "x" * 5000, 400, "q: at most 100 characters"),
         ("/compare?repos=" + many(BIG_SIX, 300), 400, "repos: compare at most 6 projects at a time"),
         ("/trends?quiet_months=999999999", 400, "quiet_months: 999999999 is out of range"),
+        # within bounds but longer than the window the absurd one is cut to (2015-01..2023-03: 99 months)
+        (f"/trends?window={ABSURD}&quiet_months=120", 400, "120 is longer than the window 2015-01:2023-03"),
         ("/trends?min_peak_openrank=1e308", 400, "min_peak_openrank: 1e+308 is out of range"),
         ("/trends?newcomer_min_openrank=nan", 400, "newcomer_min_openrank: nan is out of range"),
         ("/trends?min_peak_attention=10000000000000", 400, "min_peak_attention: 10000000000000 is out of range"),
