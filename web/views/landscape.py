@@ -66,7 +66,12 @@ def require_known(name: str) -> None:
 def landscape(name: str) -> dict[str, Any]:
     require_known(name)
     landscape_name = request.args.get("landscape") or None
-    figure = figure_of(name, chosen_by(), landscape_name)
+    by = chosen_by()
+    return cached(("landscape page", name, by, landscape_name), lambda: landscape_page(name, by, landscape_name))
+
+
+def landscape_page(name: str, by: str | None, landscape_name: str | None) -> dict[str, Any]:
+    figure = figure_of(name, by, landscape_name)
     try:
         agreement = agreement_module.agreement(g.page.graph, name, landscape_name or figure.landscape).to_dict()
         agreement.pop("projects")
