@@ -4,12 +4,14 @@ and the rule that makes every page answer as HTML and as its JSON twin."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import orjson
 from flask import Blueprint, Flask, current_app, g, has_app_context, jsonify, render_template, request
 from neo4j.exceptions import Neo4jError
 
@@ -115,6 +117,15 @@ def time_left(budget: float) -> Callable[[], float]:
     return left
 
 
+def address_key(form: str, data: dict[str, Any]) -> tuple[Any, ...]:
+    """The key of a page as sent (HTML or JSON), drawn from `data`. HTML echoes the address
+    (links keep ?window= as given, forms keep the other parameters), so the key holds the
+    address and a digest of the data; the data itself is cached under normalised keys by the
+    views, and both go when the data changes."""
+    digest = hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str), digest_size=16)
+    return ("sent", form, request.path, tuple(sorted(request.args.items(multi=True))), digest.digest())
+
+
 def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:
     """Register `rule` as an HTML page and its JSON twins `rule.json` and `/api/rule`.
 
@@ -126,8 +137,9 @@ def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Call
         def respond(**kwargs: Any) -> Any:
             data = view(**kwargs)
             if wants_json():
-                return jsonify(data)
-            return render_template(template, data=data, page=g.page)
+                body = cached(address_key("json", data), lambda: jsonify(data).get_data())
+                return current_app.response_class(body, mimetype="application/json")
+            return cached(address_key(template, data), lambda: render_template(template, data=data, page=g.page))
 
         base = rule.rstrip("/") or "/index"
         blueprint.add_url_rule(rule, view.__name__, respond, **options)
