@@ -29,8 +29,8 @@
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
 //   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
-//   developerData  whether the graph holds any developer contributions for it (false for a project known
-//                  only from a landscape, a loaded network or an OpenRank series)
+//   developerData  whether the graph holds any developer contributions for it
+//                  (false for a project known only from a landscape, a loaded network or an OpenRank series)
 //   series         the landscape series files its OpenRank months come from, if any
 //   role           {role: 'hub', reason} when it is a distribution hub in the window (in no niche), else null
 MATCH (r:Repo {name: $repo})

@@ -91,7 +91,7 @@ def network_graph(name: str, links: str) -> dict[str, Any]:
             chosen = [link for link in chosen if frozenset((link["source"], link["target"])) in kept]
         return {"nodes": stored.nodes, "links": chosen, "relations": stored.relations, "network": stored.properties}
 
-    return cached((g.page.graph.uri, "network_graph", name, links), build)
+    return cached(("network_graph", name, links), build)
 
 
 @page(blueprint, "/graph", "graph.html")

@@ -39,7 +39,7 @@ def figure_of(name: str, by: str | None, landscape: str | None) -> figure_module
 
     def build(grouping: str) -> figure_module.LandscapeFigure:
         return cached(
-            (graph.uri, "figure", name, grouping, landscape),
+            ("figure", name, grouping, landscape),
             lambda: figure_module.figure_data(graph, name, grouping, landscape),
         )
 
@@ -107,7 +107,7 @@ def figure_file(name: str, fmt: str) -> Response:
     landscape_name = request.args.get("landscape") or None
     figure = figure_of(name, chosen_by(), landscape_name)
     body = cached(
-        (g.page.graph.uri, "figure-file", name, figure.by, landscape_name, fmt),
+        ("figure-file", name, figure.by, landscape_name, fmt),
         lambda: figure_module.render(figure, fmt),
     )
     filename = f"landscape-{name.replace(':', '_')}-by-{figure.by}.{fmt}"
