@@ -63,6 +63,11 @@ CREATE INDEX collaborates_window IF NOT EXISTS FOR ()-[c:COLLABORATES]-() ON (c.
 CREATE INDEX upstream_of_window IF NOT EXISTS FOR ()-[x:UPSTREAM_OF]-() ON (x.window);
 CREATE INDEX competes_with_window IF NOT EXISTS FOR ()-[x:COMPETES_WITH]-() ON (x.window);
 CREATE INDEX peer_of_window IF NOT EXISTS FOR ()-[x:PEER_OF]-() ON (x.window);
+// The explorer's precomputed figures of a window (issue 13): one RepoWindow per repository and
+// analysed window, replaced with the window's niches.
+CREATE CONSTRAINT repo_window IF NOT EXISTS
+FOR (w:RepoWindow) REQUIRE (w.repo, w.window) IS UNIQUE;
+CREATE INDEX repo_window_window IF NOT EXISTS FOR (w:RepoWindow) ON (w.window);
 
 // --- named networks and the report's landscape (issue 12) -------------------------------
 // A project network loaded from outside (`nichegraph load network`): (:Network {name, kind,

@@ -16,6 +16,7 @@ import numpy as np
 
 from nichegraph.analysis.hubs import HubEvidence
 from nichegraph.analysis.network import Network, link_rows, network_logins
+from nichegraph.analysis.page_figures import write_repo_windows
 from nichegraph.db import Graph
 from nichegraph.errors import NOT_NEGATIVE, Requirement, at_least, checked
 
@@ -409,8 +410,9 @@ def niche_rows(result: NicheResult) -> tuple[list[dict[str, Any]], list[dict[str
 
 
 def write_niches(graph: Graph, result: NicheResult) -> None:
-    """Replace this window's network, niches and (now stale) relations in one transaction;
-    other windows are left as they are."""
+    """Replace this window's network, niches and (now stale) relations, and the figures the
+    explorer's pages read for the window (page_figures), in one transaction; other windows are
+    left as they are."""
     links = link_rows(result.network, network_logins(graph, result.network))
     niches, members = niche_rows(result)
     roles = [{"repo": repo, "props": evidence.properties()} for repo, evidence in sorted(result.hubs.items())]
@@ -424,6 +426,7 @@ def write_niches(graph: Graph, result: NicheResult) -> None:
         tx.run(WRITE_MEMBERS, rows=members).consume()
         tx.run(CLEAR_ROLES, window=window).consume()
         tx.run(WRITE_ROLES, rows=roles, window=window).consume()
+        write_repo_windows(tx, window, result.computed_at)
 
     graph.write_tx(work)
 

@@ -25,6 +25,8 @@ DEFAULT_GITHUB_API = "https://api.github.com"
 # the explorer's reads: a transaction running longer is stopped by the server and the page
 # answers 504 instead of holding a worker (docs/web.md)
 DEFAULT_QUERY_TIMEOUT = 5.0
+# the explorer's page cache (web/cache.py): megabytes of computed page data it may hold
+DEFAULT_WEB_CACHE_MB = 256
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = PROJECT_ROOT / "schema.cypher"
@@ -60,6 +62,7 @@ class Settings:
     github_api: str = DEFAULT_GITHUB_API  # `load github`: the REST API's base URL (tests point it at a local server)
     github_token: str | None = field(default=None, repr=False)  # a secret: never printed, not even in a repr
     query_timeout: float = DEFAULT_QUERY_TIMEOUT  # seconds a page's read transaction may run
+    web_cache_mb: int = DEFAULT_WEB_CACHE_MB  # the explorer's page cache limit (0: no cache)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -82,6 +85,9 @@ class Settings:
             query_timeout=_seconds(
                 "NICHEGRAPH_QUERY_TIMEOUT", env.get("NICHEGRAPH_QUERY_TIMEOUT"), DEFAULT_QUERY_TIMEOUT
             ),
+            web_cache_mb=_megabytes(
+                "NICHEGRAPH_WEB_CACHE_MB", env.get("NICHEGRAPH_WEB_CACHE_MB"), DEFAULT_WEB_CACHE_MB
+            ),
         )
 
     def with_overrides(self, **overrides: object) -> Settings:
@@ -95,6 +101,14 @@ def _port(text: str | None, default: int) -> int:
         return default
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise BadParameter(f"NICHEGRAPH_HTTP_PORT: {text!r} is not a TCP port (1..65535)")
+    return int(text)
+
+
+def _megabytes(name: str, text: str | None, default: int) -> int:
+    if not text:
+        return default
+    if not text.strip().isdigit() or int(text) > 1_048_576:
+        raise BadParameter(f"{name}: {text!r} is not a whole number of megabytes (0 to turn it off, at most 1048576)")
     return int(text)
 
 

@@ -15,7 +15,7 @@
 //   domain        dominant hand-made landscape domain among labelled members
 //   domainShare   share of labelled members with that domain
 //   members       {repo, rank, centrality, stability, domain, openrank (mean in the window; a network's own figure)},
-//                 most central first
+//                 (most central first)
 //   rivalries     {a, b, confidence, profileSimilarity, sharedDevelopers, reason} competitor pairs inside the niche
 //   dependencies  {direction: depends_on|feeds, otherNiche, otherLabel, relations, meanConfidence, pairs}
 //   curve         {month, openrank}: the members' summed published OpenRank per month

@@ -2,7 +2,9 @@
 // Everything the explorer's project page shows except the relations (relations_of_repo), in
 // one query: the repository, its GitHub metadata, every month of its published series (and
 // computed OpenRank when present), its landscape entries, its niche in the window, and its top
-// developers in the window (bots left out). Returns no row for an unknown repository.
+// developers in the window (bots left out). Returns no row for an unknown repository. The
+// developer figures of an analysed window are read from what `nichegraph niches` stored for it
+// (RepoWindow); other windows aggregate the contributions here, the same way.
 //
 // Parameters:
 // :param repo => 'pytorch/pytorch'
@@ -27,11 +29,15 @@
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
 //   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
-//   developerData  whether the graph holds any developer contributions for it (false for a project known
-//                  only from a landscape, a loaded network or an OpenRank series)
+//   developerData  whether the graph holds any developer contributions for it
+//                  (false for a project known only from a landscape, a loaded network or an OpenRank series)
 //   series         the landscape series files its OpenRank months come from, if any
 //   role           {role: 'hub', reason} when it is a distribution hub in the window (in no niche), else null
 MATCH (r:Repo {name: $repo})
+// the developer figures as the analysis stored them for the window (RepoWindow), when it holds
+// enough top developers; else aggregated here, the same way
+OPTIONAL MATCH (r)-[:HAS_WINDOW]->(stored:RepoWindow {window: $window})
+WITH r, CASE WHEN size(stored.topLogins) >= $limit OR size(stored.topLogins) = stored.developers THEN stored END AS stored
 CALL (r) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
   WITH m ORDER BY m.month
@@ -49,7 +55,8 @@ CALL (r) {
   RETURN collect(CASE WHEN e IS NOT NULL THEN {landscape: e.landscape, domain: e.domain, layer: e.layer,
                                                subdomain: e.subdomain, status: e.status} END) AS landscape
 }
-CALL (r) {
+CALL (r, stored) {
+  WITH r WHERE stored IS NULL
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
   WHERE $first <= c.month <= $last
   WITH d, sum(c.activity) AS activity, count(c) AS activeMonths
@@ -58,8 +65,8 @@ CALL (r) {
   ORDER BY activity DESC, d.login
   WITH collect(CASE WHEN d IS NOT NULL THEN {login: d.login, activity: activity, activeMonths: activeMonths} END)
        AS ranked, sum(activity) AS total
-  RETURN [row IN ranked[..$limit] | row {.*, share: row.activity / total}] AS topDevelopers,
-         size(ranked) AS developers
+  RETURN [row IN ranked[..$limit] | row {.*, share: row.activity / total}] AS computedTop,
+         size(ranked) AS computedDevelopers
 }
 CALL (r) {
   OPTIONAL MATCH (r)-[i:IN_NICHE]->(n:Niche {window: $window})
@@ -75,5 +82,11 @@ CALL (r) {
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
        r {.description, .language, .topics, .license, .archived, .createdAt, .homepage,
           .metadataSource, .metadataProvenance, .metadataFetchedAt} AS metadata,
-       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche,
+       months, landscape, meanOpenrank, activity, stars,
+       CASE WHEN stored IS NULL THEN computedDevelopers ELSE stored.developers END AS developers,
+       CASE WHEN stored IS NULL THEN computedTop
+            ELSE [i IN range(0, size(stored.topLogins[..$limit]) - 1) |
+                  {login: stored.topLogins[i], activity: stored.topActivity[i],
+                   activeMonths: stored.topActiveMonths[i], share: stored.topShares[i]}] END AS topDevelopers,
+       niche,
        EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData, series, role

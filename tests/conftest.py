@@ -166,6 +166,7 @@ CALL () { MATCH (:Repo)-[c:COLLABORATES {window: $window}]->(:Repo) DELETE c }
 CALL () { MATCH (:Repo)-[x:UPSTREAM_OF|COMPETES_WITH|PEER_OF {window: $window}]->(:Repo) DELETE x }
 CALL () { MATCH (n:Niche {window: $window}) DETACH DELETE n }
 CALL () { MATCH (run:NicheRun {window: $window}) DELETE run }
+CALL () { MATCH (w:RepoWindow {window: $window}) DETACH DELETE w }
 """
 
 

@@ -17,7 +17,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError, QueryTimedOut
 from nichegraph.queries.library import plan_library
 from nichegraph.web import assets, charts
-from nichegraph.web.context import PageContext, time_left, wants_json
+from nichegraph.web.context import PageContext, page_cache, time_left, wants_json
 from nichegraph.web.views import compare, developer, evaluation, exports, graph, home, landscape, niche, repo, trends
 
 BLUEPRINTS = [
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.extensions["nichegraph_graph"] = Graph(
         settings, connection_timeout=3.0, retry_time=2.0, read_timeout=time_left(settings.query_timeout)
     )
+    app.extensions["nichegraph_cache"] = page_cache(app)
     # `nichegraph serve` plans the library queries in the background (plan_queries)
     app.extensions["nichegraph_plans"] = "not requested"
     for blueprint in BLUEPRINTS:

@@ -4,46 +4,58 @@ and the rule that makes every page answer as HTML and as its JSON twin."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Blueprint, g, has_app_context, jsonify, render_template, request
+import orjson
+from flask import Blueprint, Flask, current_app, g, has_app_context, jsonify, render_template, request
+from neo4j.exceptions import Neo4jError
 
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.months import Window
 from nichegraph.queries import windows
 from nichegraph.queries.library import run_query
+from nichegraph.web.cache import PageCache
 
 N = TypeVar("N", int, float)
 
-# Whole-window results (the landscape, the window's graph, the data range) change only when
-# someone loads or analyses data; pages read them at most once a minute per window.
-CACHE_SECONDS = 60.0
-_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
-_cache_lock = threading.Lock()
+# a guard beside the byte limit: many tiny entries (search answers) cost bookkeeping too
+MAX_ENTRIES = 5000
+# a net for writes the data version does not see (a landscape file reloaded with other domains)
+MAX_AGE_SECONDS = 600.0
 
 
-def cached(key: tuple[Any, ...], compute: Callable[[], Any], seconds: float = CACHE_SECONDS) -> Any:
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < seconds:
-            return hit[1]
-    value = compute()
-    with _cache_lock:
-        _cache[key] = (now, value)
-    return value
+def page_cache(app: Flask) -> PageCache:
+    """The app's page cache: NICHEGRAPH_WEB_CACHE_MB of computed page data, least recently used
+    first out, emptied when the graph's data version (the `data_version` query) changes."""
+    graph: Graph = app.extensions["nichegraph_graph"]
+    megabytes = app.config["SETTINGS"].web_cache_mb
+    return PageCache(MAX_ENTRIES, megabytes * 1024 * 1024, lambda: data_version(graph), max_age=MAX_AGE_SECONDS)
+
+
+def data_version(graph: Graph) -> tuple[Any, ...] | None:
+    """The data's version stamp; None when Neo4j does not answer (the page's own reads then say so)."""
+    try:
+        row = run_query(graph, "data_version")[0]
+    except (NichegraphError, Neo4jError):
+        return None
+    return tuple(str(value) for value in row.values())
+
+
+def cached(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """`compute()`'s value for `key` (built from normalised parameters: the resolved window,
+    canonical sorted names, clamped sizes), shared by requests until the data changes."""
+    return current_app.extensions["nichegraph_cache"].get(key, compute)
 
 
 def cached_query(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
-    """A library query's rows, shared by requests for a minute."""
-    key = (graph.uri, name, tuple(sorted(params.items())))
-    return cached(key, lambda: run_query(graph, name, **params))
+    """A library query's rows, shared by requests until the data changes."""
+    return cached(("query", name, tuple(sorted(params.items()))), lambda: run_query(graph, name, **params))
 
 
 def wants_json() -> bool:
@@ -51,8 +63,8 @@ def wants_json() -> bool:
 
 
 def data_range(graph: Graph) -> Window | None:
-    """The months the loaded data covers (shared by requests for a minute)."""
-    return cached((graph.uri, "data_range"), lambda: windows.data_range(graph))
+    """The months the loaded data covers (shared by requests until the data changes)."""
+    return cached(("data_range",), lambda: windows.data_range(graph))
 
 
 @dataclass
@@ -105,6 +117,15 @@ def time_left(budget: float) -> Callable[[], float]:
     return left
 
 
+def address_key(form: str, data: dict[str, Any]) -> tuple[Any, ...]:
+    """The key of a page as sent (HTML or JSON), drawn from `data`. HTML echoes the address
+    (links keep ?window= as given, forms keep the other parameters), so the key holds the
+    address and a digest of the data; the data itself is cached under normalised keys by the
+    views, and both go when the data changes."""
+    digest = hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str), digest_size=16)
+    return ("sent", form, request.path, tuple(sorted(request.args.items(multi=True))), digest.digest())
+
+
 def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:
     """Register `rule` as an HTML page and its JSON twins `rule.json` and `/api/rule`.
 
@@ -116,8 +137,9 @@ def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Call
         def respond(**kwargs: Any) -> Any:
             data = view(**kwargs)
             if wants_json():
-                return jsonify(data)
-            return render_template(template, data=data, page=g.page)
+                body = cached(address_key("json", data), lambda: jsonify(data).get_data())
+                return current_app.response_class(body, mimetype="application/json")
+            return cached(address_key(template, data), lambda: render_template(template, data=data, page=g.page))
 
         base = rule.rstrip("/") or "/index"
         blueprint.add_url_rule(rule, view.__name__, respond, **options)

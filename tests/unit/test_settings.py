@@ -23,6 +23,7 @@ VARIABLES = [
     "NICHEGRAPH_GITHUB_API",
     "GITHUB_TOKEN",
     "NICHEGRAPH_QUERY_TIMEOUT",
+    "NICHEGRAPH_WEB_CACHE_MB",
     "NICHEGRAPH_DATA_DIR",
     "NICHEGRAPH_CACHE_DIR",
     "XDG_DATA_HOME",
@@ -56,6 +57,7 @@ def test_the_defaults(clean_env: pytest.MonkeyPatch) -> None:
         github_api="https://api.github.com",
         github_token=None,
         query_timeout=5.0,
+        web_cache_mb=256,
     )
 
 
@@ -81,6 +83,7 @@ EVERY_VARIABLE = {
     "NICHEGRAPH_GITHUB_API": ("http://localhost:9000/api", "github_api", "http://localhost:9000/api"),
     "GITHUB_TOKEN": ("ghp_secret", "github_token", "ghp_secret"),
     "NICHEGRAPH_QUERY_TIMEOUT": ("2.5", "query_timeout", 2.5),
+    "NICHEGRAPH_WEB_CACHE_MB": ("64", "web_cache_mb", 64),
     "NICHEGRAPH_DATA_DIR": ("/data/ng", "data_dir", Path("/data/ng")),
     "NICHEGRAPH_CACHE_DIR": ("/cache/ng", "cache_dir", Path("/cache/ng")),
 }

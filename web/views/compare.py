@@ -24,10 +24,33 @@ def compare() -> dict[str, Any]:
         raise BadParameter(f"repos: compare at most {MAX_PROJECTS} projects at a time")
     if len(set(names)) < 2:
         return {"window": str(window), "repos": names, "projects": [], "shared": [], "curves": None}
+    graph = g.page.graph
+    order = list(cached(("repo names", tuple(names)), lambda: analytics.resolve_repos(graph, names, "compare")))
+    # one comparison per set of projects and window, whatever order or spelling the URL gives
+    chosen = sorted(order)
 
     def build() -> dict[str, Any]:
-        table = analytics.compare(g.page.graph, names, window)
+        table = analytics.compare(graph, chosen, window)
         selection = analytics.Selection(repos=tuple(project["repo"] for project in table["projects"]))
-        return {**table, "repos": names, "curves": analytics.curves(g.page.graph, selection, window)}
+        return {**table, "curves": analytics.curves(graph, selection, window)}
 
-    return cached(("compare", g.page.graph.uri, tuple(names), str(window)), build)
+    return in_order(cached(("compare", tuple(chosen), str(window)), build), order) | {"repos": names}
+
+
+def in_order(table: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    """A comparison with its projects in the order they were asked for (a new dict: the cached
+    one stays as it is)."""
+    position = {repo: index for index, repo in enumerate(order)}
+
+    def ordered(rows: list[Any], name: Any = lambda row: row["repo"]) -> list[Any]:
+        return sorted(rows, key=lambda row: position[name(row)])
+
+    curves = table["curves"]
+    return {
+        **table,
+        "selection": {"repos": ordered(table["selection"]["repos"], str)},
+        "withoutDeveloperData": ordered(table["withoutDeveloperData"], str),
+        "projects": ordered(table["projects"]),
+        "rows": ordered(table["rows"]),
+        "curves": {**curves, "selection": {"repos": ordered(curves["selection"]["repos"], str)}},
+    }

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g
 
 from nichegraph.names import check_login
 from nichegraph.queries.library import run_query
-from nichegraph.web.context import page
+from nichegraph.web.context import cached, page
 
 blueprint = Blueprint("developer", __name__)
 
@@ -16,9 +16,9 @@ blueprint = Blueprint("developer", __name__)
 @page(blueprint, "/dev/<login>", "developer.html")
 def developer(login: str) -> dict[str, Any]:
     check_login(login)
-    rows = run_query(g.page.graph, "developer_page", login=login)
+    graph = g.page.graph
+    # logins are case-insensitive: one entry per developer
+    rows = cached(("developer", login.lower()), lambda: run_query(graph, "developer_page", login=login))
     if not rows:
         abort(404, description=f"No developer {login!r} in the graph.")
-    data = rows[0]
-    data["window"] = str(g.page.window)
-    return data
+    return {**rows[0], "window": str(g.page.window)}

@@ -29,12 +29,19 @@ def text_arg(name: str) -> str | None:
 
 @page(blueprint, "/evaluation", "evaluation.html")
 def evaluation() -> dict[str, Any]:
-    graph, window = g.page.graph, str(g.page.window)
+    window = str(g.page.window)
+    labels, seeds = text_arg("labels"), text_arg("seeds")
+    topics = tuple(topic for topic in request.args.getlist("topic") if topic.strip())[:10]
+    return cached(("evaluation", window, labels, seeds, topics), lambda: evaluation_page(window, labels, seeds, topics))
+
+
+def evaluation_page(window: str, chosen: str | None, seeds: str | None, topics: tuple[str, ...]) -> dict[str, Any]:
+    graph = g.page.graph
     sets = figures.stored_label_sets(graph)
-    data: dict[str, Any] = {"window": window, "labelSets": sets, "labels": None, "seeds": text_arg("seeds")}
+    data: dict[str, Any] = {"window": window, "labelSets": sets, "labels": None, "seeds": seeds}
     if not sets:
         return data
-    name = text_arg("labels") or sets[0]["name"]
+    name = chosen or sets[0]["name"]
     labels = figures.stored_labels(graph, name)
     data["labels"] = {"name": name, "kind": labels.kind, "description": labels.describe()}
     try:
@@ -46,20 +53,17 @@ def evaluation() -> dict[str, Any]:
             )
     except NichegraphError as error:  # nothing stored for the window yet
         data["missing"] = str(error)
-    if labels.kind == DOMAINS and data["seeds"]:
-        data["expansion"] = expansion_figures(labels, data["seeds"], request.args.getlist("topic"))
+    if labels.kind == DOMAINS and seeds:
+        data["expansion"] = expansion_figures(labels, seeds, list(topics))
     return data
 
 
 def expansion_figures(labels: LabelFile, seeds: str, topics: list[str]) -> dict[str, Any]:
-    """A seed expansion of the window (computed live, shared by requests for a minute) measured
+    """A seed expansion of the window (computed when asked for; the page is cached) measured
     against the domain labels."""
     graph, window = g.page.graph, str(g.page.window)
-    result = cached(
-        (graph.uri, "expansion", window, seeds),
-        lambda: expand_from_seeds(graph, seeds, window, ExpandParams(), Progress(total=None, quiet=True)),
-    )
-    chosen = [t for t in topics if t.strip()][:10] or figures.seed_topics(labels.domains, result.seeds)
+    result = expand_from_seeds(graph, seeds, window, ExpandParams(), Progress(total=None, quiet=True))
+    chosen = topics or figures.seed_topics(labels.domains, result.seeds)
     measured = figures.evaluate_expansion(
         labels.domains, result.member_names(), result.seeds, result.window_repos, chosen
     )

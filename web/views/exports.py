@@ -10,7 +10,7 @@ from flask import Blueprint, abort, g, send_file, url_for
 
 from nichegraph.analysis import export as exporter
 from nichegraph.errors import NichegraphError
-from nichegraph.web.context import page
+from nichegraph.web.context import cached, page
 
 blueprint = Blueprint("exports", __name__)
 
@@ -30,7 +30,8 @@ DESCRIPTIONS = {
 @page(blueprint, "/exports", "exports.html")
 def overview() -> dict[str, Any]:
     window = str(g.page.window)
-    run = exporter.stored_run(g.page.graph, window)
+    graph = g.page.graph
+    run = cached(("niche run", window), lambda: exporter.stored_run(graph, window))
     return {
         "window": window,
         "computed": run is not None,

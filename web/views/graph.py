@@ -91,7 +91,7 @@ def network_graph(name: str, links: str) -> dict[str, Any]:
             chosen = [link for link in chosen if frozenset((link["source"], link["target"])) in kept]
         return {"nodes": stored.nodes, "links": chosen, "relations": stored.relations, "network": stored.properties}
 
-    return cached((g.page.graph.uri, "network_graph", name, links), build)
+    return cached(("network_graph", name, links), build)
 
 
 @page(blueprint, "/graph", "graph.html")
@@ -119,7 +119,9 @@ def neighbourhood() -> dict[str, Any]:
     min_weight = float_arg("min_weight", 0.0, 0.0, 1.0)
     relations = chosen_relations()
     niche = request.args.get("niche") or None
-    nodes, edges, truncated = walk(data, center, depth, min_weight, relations, niche)
+    # keyed by the checked values (depth=01 and depth=1 are one walk; relations as a sorted set)
+    key = ("walk", scope, links if network else None, center, depth, min_weight, tuple(sorted(relations)), niche)
+    nodes, edges, truncated = cached(key, lambda: walk(data, center, depth, min_weight, relations, niche))
     niches = sorted(
         {(n["nicheNumber"], n["niche"], n["nicheLabel"]) for n in data["nodes"] if n["niche"]},
         key=lambda item: item[0],

@@ -9,7 +9,7 @@ from flask import Blueprint, g, jsonify, render_template, request
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window, add_months
 from nichegraph.queries.library import run_query
-from nichegraph.web.context import cached_query, int_arg, page
+from nichegraph.web.context import cached, cached_query, int_arg, page
 
 blueprint = Blueprint("home", __name__)
 
@@ -51,7 +51,10 @@ def search_text() -> str:
 
 
 def search_rows(text: str, limit: int) -> list[dict[str, Any]]:
-    return run_query(g.page.graph, "search", text=text, limit=limit) if text else []
+    if not text:
+        return []
+    graph = g.page.graph
+    return cached(("search", text, limit), lambda: run_query(graph, "search", text=text, limit=limit))
 
 
 @blueprint.get("/search")

@@ -39,7 +39,7 @@ def figure_of(name: str, by: str | None, landscape: str | None) -> figure_module
 
     def build(grouping: str) -> figure_module.LandscapeFigure:
         return cached(
-            (graph.uri, "figure", name, grouping, landscape),
+            ("figure", name, grouping, landscape),
             lambda: figure_module.figure_data(graph, name, grouping, landscape),
         )
 
@@ -66,7 +66,12 @@ def require_known(name: str) -> None:
 def landscape(name: str) -> dict[str, Any]:
     require_known(name)
     landscape_name = request.args.get("landscape") or None
-    figure = figure_of(name, chosen_by(), landscape_name)
+    by = chosen_by()
+    return cached(("landscape page", name, by, landscape_name), lambda: landscape_page(name, by, landscape_name))
+
+
+def landscape_page(name: str, by: str | None, landscape_name: str | None) -> dict[str, Any]:
+    figure = figure_of(name, by, landscape_name)
     try:
         agreement = agreement_module.agreement(g.page.graph, name, landscape_name or figure.landscape).to_dict()
         agreement.pop("projects")
@@ -102,7 +107,7 @@ def figure_file(name: str, fmt: str) -> Response:
     landscape_name = request.args.get("landscape") or None
     figure = figure_of(name, chosen_by(), landscape_name)
     body = cached(
-        (g.page.graph.uri, "figure-file", name, figure.by, landscape_name, fmt),
+        ("figure-file", name, figure.by, landscape_name, fmt),
         lambda: figure_module.render(figure, fmt),
     )
     filename = f"landscape-{name.replace(':', '_')}-by-{figure.by}.{fmt}"

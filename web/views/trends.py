@@ -31,7 +31,9 @@ def overview() -> dict[str, Any]:
     domain = request.args.get("domain") or None
     niche = request.args.get("niche") or None
     rule, newcomer_min = thresholds()
-    key = ("trends", g.page.graph.uri, str(window), computed, domain, niche, rule, newcomer_min)
+    # domains are matched without case: one entry per domain however it is written
+    domain_key = domain.strip().lower() if domain else None
+    key = ("trends", str(window), computed, domain_key, niche, rule, newcomer_min)
 
     def build() -> dict[str, Any]:
         selection = analytics.select(g.page.graph, niche=niche, domain=domain)

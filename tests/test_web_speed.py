@@ -1,0 +1,165 @@
+"""The explorer's precomputed page figures (analysis/page_figures.py) and its page cache
+(web/cache.py) against the real full snapshot: stored figures equal the ones computed per
+request, pages work for windows nothing was stored for, a second view comes from the cache,
+and a new analysis run empties it. (Timings are the benchmark's business: `bench web`.)"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from nichegraph.config import Settings
+from nichegraph.db import Graph
+from nichegraph.months import parse_window
+from nichegraph.web.app import create_app
+from tests.conftest import TOP300, quiet_progress
+from tests.support.niche_fixtures import Analysed
+
+# a window no analysis stores figures for: the project page computes them per request
+OTHER_WINDOW = "2020-01:2020-12"
+SAMPLE = [
+    "pytorch/pytorch",
+    "vitejs/vite",
+    "microsoft/vscode",
+    "mlflow/mlflow",
+    "JacksonKearl/testissues",
+    "helium/denylist",
+    "firstcontributions/first-contributions",
+]
+
+# the developer figures written independently of the page's query: sums per developer, bots left out
+DEVELOPERS = """
+MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer)
+WHERE $first <= c.month <= $last AND NOT d.isBot
+RETURN d.login AS login, sum(c.activity) AS activity, count(c) AS activeMonths
+"""
+
+
+@pytest.fixture
+def app(full_settings: Settings, analysed: Analysed) -> Flask:
+    return create_app(full_settings, TESTING=True)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def get_json(client: FlaskClient, url: str) -> Any:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.data[:300])
+    return json.loads(response.data)
+
+
+def expected_developers(graph: Graph, repo: str, window: str, limit: int = 15) -> tuple[int, list[dict[str, Any]]]:
+    months = parse_window(window)
+    rows = graph.read(DEVELOPERS, repo=repo, first=months.first, last=months.last)
+    total = sum(row["activity"] for row in rows)
+    ranked = sorted(rows, key=lambda row: (-row["activity"], row["login"]))[:limit]
+    return len(rows), [row | {"share": row["activity"] / total} for row in ranked]
+
+
+def assert_same_developers(shown: list[dict[str, Any]], expected: list[dict[str, Any]]) -> None:
+    # ties in activity may order differently when sums differ in their last bits
+    assert [row["login"] for row in shown] == [row["login"] for row in expected]
+    for page, derived in zip(shown, expected, strict=True):
+        assert page["activeMonths"] == derived["activeMonths"]
+        assert page["activity"] == pytest.approx(derived["activity"], rel=1e-9)
+        assert page["share"] == pytest.approx(derived["share"], rel=1e-9)
+
+
+def test_every_project_has_stored_figures_for_the_analysed_window(full_graph: Graph, analysed: Analysed) -> None:
+    rows = full_graph.read(
+        "MATCH (r:Repo)-[:HAS_WINDOW]->(w:RepoWindow {window: $window}) "
+        "RETURN r.name AS repo, w.repo AS stored, w.developers AS developers, size(w.topLogins) AS top",
+        window=analysed.window,
+    )
+    assert len(rows) == full_graph.read("MATCH (r:Repo) RETURN count(r) AS n")[0]["n"] == 300
+    assert all(row["repo"] == row["stored"] and row["top"] == min(row["developers"], 50) for row in rows)
+
+
+@pytest.mark.parametrize("repo", SAMPLE)
+def test_stored_figures_equal_the_ones_computed_per_request(
+    client: FlaskClient, full_graph: Graph, analysed: Analysed, repo: str
+) -> None:
+    data = get_json(client, f"/repo/{repo}.json?window={analysed.window}")
+    developers, top = expected_developers(full_graph, repo, analysed.window)
+    assert data["developers"] == developers
+    assert_same_developers(data["topDevelopers"], top)
+
+
+def test_a_window_without_stored_figures_is_computed(client: FlaskClient, full_graph: Graph) -> None:
+    assert not full_graph.read("MATCH (w:RepoWindow {window: $window}) RETURN w LIMIT 1", window=OTHER_WINDOW)
+    data = get_json(client, f"/repo/pytorch/pytorch.json?window={OTHER_WINDOW}")
+    developers, top = expected_developers(full_graph, "pytorch/pytorch", OTHER_WINDOW)
+    assert data["window"] == OTHER_WINDOW and data["developers"] == developers > 100
+    assert_same_developers(data["topDevelopers"], top)
+
+
+def test_the_top_developer_is_the_one_of_the_files(client: FlaskClient, analysed: Analysed) -> None:
+    """From OpenDigger's activity details of the window (repeats inside a month add in squares)."""
+    details = json.loads((TOP300 / "github/vitejs/vite/activity_details.json").read_text())
+    first, last = analysed.window.split(":")
+    squares: dict[str, dict[str, float]] = {}
+    for month, rows in details.items():
+        if first <= month <= last:
+            for login, score in rows:
+                by_month = squares.setdefault(login.lower(), {})
+                by_month[month] = by_month.get(month, 0.0) + score * score
+    sums = {login: sum(value**0.5 for value in months.values()) for login, months in squares.items()}
+    humans = {login: value for login, value in sums.items() if not login.endswith("[bot]")}
+    top = max(humans, key=lambda login: humans[login])
+    data = get_json(client, f"/repo/vitejs/vite.json?window={analysed.window}")
+    assert data["topDevelopers"][0]["login"].lower() == top
+    assert data["topDevelopers"][0]["activity"] == pytest.approx(humans[top], rel=1e-6)
+    assert data["topDevelopers"][0]["activeMonths"] == len(squares[top])
+
+
+def test_a_second_view_comes_from_the_cache(app: Flask, client: FlaskClient, analysed: Analysed) -> None:
+    cache = app.extensions["nichegraph_cache"]
+    window = analysed.window
+    first = get_json(client, f"/compare.json?repos=pytorch/pytorch,tensorflow/tensorflow&window={window}")
+    hits = cache.stats.hits
+    # the same projects in another order and spelling, the same window written another way
+    again = get_json(client, f"/compare.json?repos=TensorFlow/tensorflow,%20pytorch/pytorch&window={window}")
+    assert cache.stats.hits > hits
+    compared = [key for key in cache.in_use_order() if key[0] == "compare"]
+    assert compared == [("compare", ("pytorch/pytorch", "tensorflow/tensorflow"), window)]
+    # the spelling asked for is looked up once per spelling; the comparison is shared
+    assert len([key for key in cache.in_use_order() if key[0] == "repo names"]) == 2
+    assert [p["repo"] for p in again["projects"]] == ["tensorflow/tensorflow", "pytorch/pytorch"]
+    assert again["projects"] == first["projects"][::-1] and again["shared"] == first["shared"]
+    assert again["repos"] == ["TensorFlow/tensorflow", "pytorch/pytorch"]
+    # a window reaching past the data is cut to it: one entry for both
+    inside = get_json(client, f"/trends.json?window={window}")
+    hits = cache.stats.hits
+    clipped = get_json(client, f"/trends.json?window={window.split(':')[0]}:2999-12")
+    assert clipped == inside and cache.stats.hits > hits
+    assert len([key for key in cache.in_use_order() if key[0] == "trends"]) == 1
+
+
+def test_a_new_analysis_run_empties_the_cache(
+    app: Flask, client: FlaskClient, full_graph: Graph, other_windows: list[str]
+) -> None:
+    from nichegraph.analysis.network import NetworkParams
+    from nichegraph.analysis.niches import NicheParams
+    from nichegraph.analysis.pipeline import compute_niches
+
+    cache = app.extensions["nichegraph_cache"]
+    cache.check_every = 0  # read the data version on every request (it is read at most once a second)
+    window = "2019-01:2019-12"
+    before = get_json(client, f"/index.json?window={window}")
+    assert before["niches"] == [] and get_json(client, f"/index.json?window={window}") == before
+    invalidations = cache.stats.invalidations
+    other_windows.append(window)
+    result = compute_niches(full_graph, window, NetworkParams(), NicheParams(), quiet_progress())
+    after = get_json(client, f"/index.json?window={window}")
+    assert cache.stats.invalidations == invalidations + 1
+    assert len(after["niches"]) == len(result.niches) > 0
+    # the run stored the window's page figures with its niches
+    stored = full_graph.read("MATCH (w:RepoWindow {window: $window}) RETURN count(w) AS n", window=window)
+    assert stored[0]["n"] == 300
