@@ -21,6 +21,11 @@ FOR (m:RepoMonth) REQUIRE (m.repo, m.month) IS UNIQUE;
 CREATE CONSTRAINT load_run_id IF NOT EXISTS
 FOR (l:LoadRun) REQUIRE l.id IS UNIQUE;
 
+// The writer lock (nichegraph/writelock.py): at most one node, taken with a MERGE that this
+// constraint makes safe between processes; it says which command writes.
+CREATE CONSTRAINT writer_lock_name IF NOT EXISTS
+FOR (l:WriterLock) REQUIRE l.name IS UNIQUE;
+
 // Hand-made landscape entries (llm_landscape_2025-09.csv, pytorch_landscape_2025.csv):
 // key is the lower-cased owner/repo, or "project:<name>" for a project without one.
 CREATE CONSTRAINT landscape_entry_key IF NOT EXISTS

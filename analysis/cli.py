@@ -32,6 +32,7 @@ from nichegraph.db import Graph
 from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries import windows
+from nichegraph.writelock import no_wait_option, writer_lock
 
 
 def progress() -> Progress:
@@ -73,6 +74,7 @@ def out_option(function):  # type: ignore[no-untyped-def]
 @click.option("--min-lift", type=float, default=3.0, show_default=True, help="Shared developers / random expectation")
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
+@no_wait_option
 @click.pass_obj
 def niches(
     settings: Settings,
@@ -86,11 +88,12 @@ def niches(
     min_lift: float,
     out: Path | None,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Find niches: Leiden communities of the window's collaboration network, a consensus over
     seeded runs, per-project stability; stored as (:Niche) and [:IN_NICHE] (this window only)."""
     steps = progress()
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph niches", wait=not no_wait):
         result = compute_niches(
             graph,
             window,
@@ -131,12 +134,15 @@ def niches(
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print every relation as JSON")
 @click.option("--show", type=int, default=10, show_default=True, help="Relations of each kind to list")
+@no_wait_option
 @click.pass_obj
-def relations(settings: Settings, window: str | None, out: Path | None, as_json: bool, show: int) -> None:
+def relations(
+    settings: Settings, window: str | None, out: Path | None, as_json: bool, show: int, no_wait: bool
+) -> None:
     """Classify linked projects as upstream/downstream, competitors or peers, with confidence and
     evidence; stored as UPSTREAM_OF (upstream -> downstream), COMPETES_WITH and PEER_OF."""
     steps = progress()
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph relations", wait=not no_wait):
         result = compute_relations(graph, window, steps)
         logins = relation_logins(graph, result)
         write_relations(graph, result, logins)

@@ -46,7 +46,7 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
     "load": (
         "nichegraph.bench.load",
         "bench_load_command",
-        "Load a whole OpenDigger folder into an empty database and...",
+        "Load a whole OpenDigger folder into an empty database by...",
     ),
     "layout": ("nichegraph.bench.load", "bench_layout_command", "Compare one relationship per month with one per..."),
     "niches": ("nichegraph.bench.niches", "bench_niches", "Time the network build (Python over streamed rows, and..."),
@@ -140,6 +140,9 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 @click.option("--no-serve", is_flag=True, help="Stop after loading and analysing; do not serve the explorer")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Explorer interface (loopback by default)")
 @click.option("--port", default=5000, show_default=True, help="Explorer port")
+@click.option(
+    "--no-wait", is_flag=True, help="If another nichegraph command is writing to the graph, exit 1 instead of waiting"
+)
 @click.pass_obj
 def run(
     settings: Settings,
@@ -150,6 +153,7 @@ def run(
     no_serve: bool,
     host: str,
     port: int,
+    no_wait: bool,
 ) -> None:
     """The main job: start Neo4j if nothing answers, load the default data set, analyse it
     (niches and relations of the last 12 months, computed OpenRank), and serve the explorer.
@@ -159,10 +163,11 @@ def run(
     from nichegraph import job
 
     job.ensure_database(settings, say=click.echo)
-    if not skip_load:
-        job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
-    if not skip_analysis:
-        job.analyse(settings, say=click.echo)
+    with job.writing(settings, skip_load and skip_analysis, wait=not no_wait):
+        if not skip_load:
+            job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
+        if not skip_analysis:
+            job.analyse(settings, say=click.echo)
     if not no_serve:
         job.serve(settings, host, port)
 
