@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from neo4j import ManagedTransaction
 
 from nichegraph.analysis.openrank.method import REPO, OpenRankRun
 from nichegraph.db import Graph
@@ -61,12 +61,11 @@ CLEAR_STALE_DEVELOPERS = """
 MATCH (d:Developer)
 WHERE d.openrankMonths IS NOT NULL AND coalesce(d.openrankRun, '') <> $run
   AND any(month IN d.openrankMonths WHERE $first <= month <= $last)
-CALL (d) {
-  WITH d, [i IN range(0, size(d.openrankMonths) - 1) WHERE NOT $first <= d.openrankMonths[i] <= $last] AS keep
-  SET d.openrankMonths = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankMonths[i]] END,
-      d.openrankComputed = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankComputed[i]] END,
-      d.openrankActivity = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankActivity[i]] END
-} IN TRANSACTIONS OF 20000 ROWS
+WITH d, [i IN range(0, size(d.openrankMonths) - 1) WHERE NOT $first <= d.openrankMonths[i] <= $last] AS keep
+SET d.openrankMonths = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankMonths[i]] END,
+    d.openrankComputed = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankComputed[i]] END,
+    d.openrankActivity = CASE WHEN keep = [] THEN null ELSE [i IN keep | d.openrankActivity[i]] END,
+    d.openrankRun = CASE WHEN keep = [] THEN null ELSE d.openrankRun END
 """
 
 WRITE_RUN = """
@@ -75,6 +74,8 @@ SET run += $props
 """
 
 WRITE_BATCH = 20_000
+# parallel writers of `bench openrank --storage`'s layout comparison (the run itself writes in
+# one transaction: see `store`)
 WRITERS = 2
 
 
@@ -102,27 +103,26 @@ def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
 
 def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None = None, whole: bool = False) -> None:
     """Write the computed values beside the published ones (never over them). `whole`: the
-    window covers all the data, so developers' arrays are replaced rather than merged."""
+    window covers all the data, so developers' arrays are replaced rather than merged.
+
+    Everything is written in one transaction, so a reader (the explorer, Browser) sees the
+    previous run's values or this run's, never a mix, and a run that fails changes nothing."""
     window = {"first": run.window.first, "last": run.window.last}
     statement = REPLACE_DEVELOPERS if whole else WRITE_DEVELOPERS
-    graph.write(CLEAR_REPO_MONTHS, **window)
     repo_rows = [{"name": n, "month": m, "value": v} for n, m, v in run.values(REPO)]
-    for start in range(0, len(repo_rows), WRITE_BATCH):
-        graph.write(WRITE_REPO_MONTHS, rows=repo_rows[start : start + WRITE_BATCH])
     rows = developer_rows(run)
-    batches = [rows[start : start + WRITE_BATCH] for start in range(0, len(rows), WRITE_BATCH)]
-
     if progress is not None:
         progress.note(f"writing {len(repo_rows):,} repository-months and {len(rows):,} developers' series")
 
-    def write(batch: list[dict[str, object]]) -> None:
-        graph.write(statement, rows=batch, run=run_id, **window)
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(CLEAR_REPO_MONTHS, **window).consume()
+        for start in range(0, len(repo_rows), WRITE_BATCH):
+            tx.run(WRITE_REPO_MONTHS, rows=repo_rows[start : start + WRITE_BATCH]).consume()
+        for start in range(0, len(rows), WRITE_BATCH):
+            tx.run(statement, rows=rows[start : start + WRITE_BATCH], run=run_id, **window).consume()
+        tx.run(CLEAR_STALE_DEVELOPERS, run=run_id, **window).consume()
 
-    # Batches touch disjoint developers, so two writers never wait on each other's locks;
-    # measured 15 s instead of 20 s for the whole snapshot (docs/openrank.md).
-    with ThreadPoolExecutor(WRITERS) as pool:
-        list(pool.map(write, batches))
-    graph.run_autocommit(CLEAR_STALE_DEVELOPERS, run=run_id, **window)
+    graph.write_tx(work)
 
 
 def record_run(graph: Graph, run: OpenRankRun, run_id: str) -> None:
