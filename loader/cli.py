@@ -14,9 +14,11 @@ from nichegraph.loader.landscape import read_landscape, write_landscape
 from nichegraph.loader.neighbours import expand_seeds
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
 from nichegraph.loader.sources import FolderSource, HttpSource, open_source
+from nichegraph.loader.summary import AUTO, METHODS
 from nichegraph.months import parse_window
 from nichegraph.output import to_json
 from nichegraph.progress import Progress
+from nichegraph.writelock import no_wait_option, writer_lock
 
 SEEDS_FILE = Path(__file__).with_name("seeds.txt")
 
@@ -64,6 +66,8 @@ def run_load(
     workers: int = 1,
     neighbours: int = 0,
     quiet: bool = False,
+    method: str = AUTO,
+    wait: bool = True,
 ) -> LoadSummary:
     """Everything `load opendigger` does, reusable by `nichegraph run`."""
     if workers < 1:
@@ -76,8 +80,9 @@ def run_load(
     chosen = choose_repos(source, repos, repos_file, neighbours, progress)
     progress.total = len(chosen)
     progress.note(f"Loading {len(chosen)} repositories from {source.label} into {settings.neo4j_uri}")
-    with Graph(settings) as graph:
-        return load_repos(graph, source, chosen, LoadOptions(window, strict, workers), progress)
+    options = LoadOptions(window, strict, workers, method=method)
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load opendigger", wait=wait):
+        return load_repos(graph, source, chosen, options, progress)
 
 
 @load.command("opendigger")
@@ -97,7 +102,16 @@ def run_load(
     show_default=True,
     help="Also load up to N neighbours of each named repo (OpenDigger repo_network.json)",
 )
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default=AUTO,
+    show_default=True,
+    help="bulk: Neo4j's offline importer (an empty database of the local server nichegraph runs); "
+    "incremental: transactions with fingerprints; auto: bulk when possible",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
+@no_wait_option
 @click.pass_obj
 def load_opendigger(
     settings: Settings,
@@ -108,13 +122,26 @@ def load_opendigger(
     strict: bool,
     workers: int,
     neighbours: int,
+    method: str,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load OpenDigger metrics from SOURCE: a folder of github/{owner}/{repo}/{metric}.json
     files or an http(s):// base URL of the same layout [default: env NICHEGRAPH_SOURCE, else
     the live service]. Idempotent and atomic per repository; bad repositories are named,
     skipped, and make the exit status 1."""
-    summary = run_load(settings, source or settings.source, repos, repos_file, months, strict, workers, neighbours)
+    summary = run_load(
+        settings,
+        source or settings.source,
+        repos,
+        repos_file,
+        months,
+        strict,
+        workers,
+        neighbours,
+        method=method,
+        wait=not no_wait,
+    )
     if as_json:
         click.echo(to_json(summary.to_dict()))
     else:
@@ -127,13 +154,14 @@ def load_opendigger(
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", help="Landscape name stored on the entries [default: the file name without .csv]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@no_wait_option
 @click.pass_obj
-def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
+def load_landscape(settings: Settings, file: Path, name: str | None, as_json: bool, no_wait: bool) -> None:
     """Load hand-made domain labels from a landscape CSV (the 2025 LLM landscape, the PyTorch
     landscape, or repo,domain[,layer,subdomain]). Rows for repositories not in the graph are
     kept as entries; bad rows are named and skipped, and make the exit status 1."""
     result = read_landscape(file, name)
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load landscape", wait=not no_wait):
         write_landscape(graph, result)
     if as_json:
         click.echo(
