@@ -92,3 +92,21 @@ def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> N
     october = stored["vitejs/vite@2021-10"]
     assert october["interpolated"] == "true" and "openrankRaw" in october and october["hash"]
     assert spec.node_count == len(developers) + len(REPOS) + len(stored)
+
+
+def test_logins_the_importer_would_misread_are_quoted(tmp_path: Path) -> None:
+    """OpenDigger's logins are plain, but the parser accepts any printable text: a comma or a
+    quote must not shift the columns."""
+    details = b'{"2022-01": [["we\\"ird,one", 2.0], ["plain", 1.0]], "2022-02": [["We\\"ird,One", 3.0]]}'
+    data = parse_repo("hand/made", {"activity_details": details})
+    files = ImportFiles(tmp_path)
+    files.add_repo(data)
+    files.finish()
+    _header, rows = read_rows(tmp_path / "contributed.csv")
+    assert sorted(rows) == [
+        ["plain", "2022-01", "1.0", "hand/made"],
+        ['we"ird,one', "2022-01", "2.0", "hand/made"],
+        ['we"ird,one', "2022-02", "3.0", "hand/made"],
+    ]
+    _header, rows = read_rows(tmp_path / "developers.csv")
+    assert sorted(rows) == [["plain", "plain", "2022-01", "false"], ['we"ird,one', 'We"ird,One', "2022-02", "false"]]
