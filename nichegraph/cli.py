@@ -120,8 +120,9 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
     """Explore open source ecosystems as a graph: load OpenDigger data into Neo4j,
     find niches, rivals and upstreams, read trends, and walk it in a browser."""
     # The driver logs every retried transaction (deadlocks it resolves by retrying) as a
-    # warning; real failures still surface as exceptions.
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    # warning, and a connection it drops and replaces as an error; real failures still
+    # surface as exceptions.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     ctx.obj = Settings.from_env().with_overrides(
         neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_password=neo4j_password
     )

@@ -432,7 +432,7 @@ def wait_until_answering(server: LocalServer, timeout: float, process: subproces
             raise LocalServerError(
                 f"Neo4j exited during start-up; last lines of {server.console_log}:\n" + log_tail(server)
             )
-        time.sleep(1.0)
+        time.sleep(0.25)
     raise LocalServerError(f"Neo4j did not answer within {timeout:.0f}s; see {server.home / 'logs'}")
 
 

@@ -32,13 +32,15 @@ from typing import Any
 
 import click
 
-from nichegraph.db import Graph
+from nichegraph.config import SCHEMA_FILE
+from nichegraph.db import Graph, split_statements
 from nichegraph.errors import DatabaseUnavailable, NichegraphError
 from nichegraph.progress import format_duration
 
 Say = Callable[[str], None]
 
 LOCK_NAME = "writer"
+LOCK_CONSTRAINT = "writer_lock_name"
 POLL_SECONDS = 2.0
 # how often a waiting writer repeats what it waits for
 REMIND_SECONDS = 60.0
@@ -180,9 +182,15 @@ def writer_lock(graph: Graph, command: str, *, wait: bool = True, say: Say = _st
         release(graph, holder)
 
 
+def ensure_lock_constraint(graph: Graph) -> None:
+    """The lock's uniqueness constraint (from schema.cypher) makes its MERGE safe between processes."""
+    statements = split_statements(SCHEMA_FILE.read_text(encoding="utf-8"))
+    graph.run_autocommit(next(statement for statement in statements if LOCK_CONSTRAINT in statement))
+
+
 def acquire(graph: Graph, me: Holder, *, wait: bool, say: Say, poll: float = POLL_SECONDS) -> Holder:
     """Take the lock, waiting (or not) for another holder; take over a dead holder's lock."""
-    graph.apply_schema()  # the lock's uniqueness constraint makes MERGE safe between processes
+    ensure_lock_constraint(graph)
     waiting_since: float | None = None
     reminded = 0.0
     away_since: float | None = None

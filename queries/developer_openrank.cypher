@@ -13,9 +13,11 @@
 //   month     YYYY-MM
 //   computed  the developer's OpenRank that month, computed by nichegraph
 //   active    whether the developer contributed to any repository of the graph that month
+OPTIONAL MATCH (current:OpenRankRun {current: true})
 MATCH (d:Developer {key: toLower($login)})
-UNWIND range(0, size(coalesce(d.openrankMonths, [])) - 1) AS i
-WITH d, d.openrankMonths[i] AS month, d.openrankComputed[i] AS computed
+WITH d, d['openrankMonths' + current.slot] AS months, d['openrankComputed' + current.slot] AS values
+UNWIND range(0, size(coalesce(months, [])) - 1) AS i
+WITH d, months[i] AS month, values[i] AS computed
 WHERE $first <= month <= $last
 RETURN d.login AS login, month, computed,
        EXISTS { (d)-[c:CONTRIBUTED]->() WHERE c.month = month } AS active

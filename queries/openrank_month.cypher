@@ -13,15 +13,18 @@
 //   name       repository name or developer key (lower-cased login)
 //   computed   OpenRank computed by nichegraph for that month
 //   published  OpenDigger's published OpenRank (repositories only; null for developers)
-CALL () {
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH current.slot AS slot
+CALL (slot) {
   MATCH (m:RepoMonth {month: $month})
-  WHERE m.openrankComputed IS NOT NULL
-  RETURN 'repo' AS kind, m.repo AS name, m.openrankComputed AS computed, m.openrank AS published
+  WHERE m['openrankComputed' + slot] IS NOT NULL
+  RETURN 'repo' AS kind, m.repo AS name, m['openrankComputed' + slot] AS computed, m.openrank AS published
   UNION ALL
   MATCH (d:Developer)
-  WHERE $month IN d.openrankMonths
-  WITH d, [i IN range(0, size(d.openrankMonths) - 1) WHERE d.openrankMonths[i] = $month][0] AS i
-  RETURN 'developer' AS kind, d.key AS name, d.openrankComputed[i] AS computed, null AS published
+  WITH d, d['openrankMonths' + slot] AS months
+  WHERE $month IN months
+  WITH d, [i IN range(0, size(months) - 1) WHERE months[i] = $month][0] AS i
+  RETURN 'developer' AS kind, d.key AS name, d['openrankComputed' + slot][i] AS computed, null AS published
 }
 WITH kind, name, computed, published
 ORDER BY kind DESC, computed DESC, name

@@ -24,11 +24,13 @@
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
 //   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 MATCH (r:Repo {name: $repo})
-CALL (r) {
+CALL (r, computedKey) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
   WITH m ORDER BY m.month
-  RETURN collect({month: m.month, openrank: m.openrank, openrankComputed: m.openrankComputed,
+  RETURN collect({month: m.month, openrank: m.openrank, openrankComputed: m[computedKey],
                   activity: m.activity, stars: m.stars, participants: m.participants,
                   busFactor: m.busFactor}) AS months,
          avg(CASE WHEN $first <= m.month <= $last THEN m.openrank END) AS meanOpenrank,

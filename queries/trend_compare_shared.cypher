@@ -15,19 +15,22 @@
 //   shared      developers active in both in the window
 //   developers  the top shared developers: {login, openrank, activityA, activityB}
 //   window      the window FIRST:LAST
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH current.slot AS slot
 UNWIND $repos AS a
 UNWIND $repos AS b
-WITH a, b WHERE a < b
+WITH slot, a, b WHERE a < b
 MATCH (:Repo {name: a})<-[ca:CONTRIBUTED]-(d:Developer)
 WHERE $first <= ca.month <= $last
-WITH a, b, d, sum(ca.activity) AS activityA
+WITH slot, a, b, d, sum(ca.activity) AS activityA
 // the bot flag read once per developer, not once per monthly edge
 WHERE NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: b})
 WHERE $first <= cb.month <= $last
-WITH a, b, d, activityA, sum(cb.activity) AS activityB,
-     [i IN range(0, size(coalesce(d.openrankMonths, [])) - 1)
-      WHERE $first <= d.openrankMonths[i] <= $last | d.openrankComputed[i]] AS values
+WITH a, b, d, activityA, sum(cb.activity) AS activityB, coalesce(d['openrankMonths' + slot], []) AS months,
+     d['openrankComputed' + slot] AS computed
+WITH a, b, d, activityA, activityB,
+     [i IN range(0, size(months) - 1) WHERE $first <= months[i] <= $last | computed[i]] AS values
 WITH a, b, d, activityA, activityB,
      CASE WHEN size(values) > 0 THEN reduce(s = 0.0, x IN values | s + x) / size(values) END AS openrank
 ORDER BY a, b, openrank IS NULL, openrank DESC, activityA + activityB DESC, d.key

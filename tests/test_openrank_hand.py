@@ -18,6 +18,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import Window
 from tests.support.cli import nichegraph
+from tests.support.openrank_slots import read_computed
 from tests.support.trend_fixtures import create_graph, months
 
 # exact fixed points: the tests compare with the algebra, not with where 0.01 stops
@@ -89,14 +90,16 @@ def expected_values() -> dict[tuple[str, str], float]:
 def stored(graph: Graph) -> dict[tuple[str, str], float]:
     values = {
         (row["repo"], row["month"]): row["value"]
-        for row in graph.read(
-            "MATCH (m:RepoMonth) WHERE m.openrankComputed IS NOT NULL "
-            "RETURN m.repo AS repo, m.month AS month, m.openrankComputed AS value"
+        for row in read_computed(
+            graph,
+            "MATCH (m:RepoMonth) WHERE m[$computed] IS NOT NULL "
+            "RETURN m.repo AS repo, m.month AS month, m[$computed] AS value",
         )
     }
-    for row in graph.read(
-        "MATCH (d:Developer) WHERE d.openrankMonths IS NOT NULL "
-        "RETURN d.key AS key, d.openrankMonths AS months, d.openrankComputed AS values"
+    for row in read_computed(
+        graph,
+        "MATCH (d:Developer) WHERE d[$months] IS NOT NULL "
+        "RETURN d.key AS key, d[$months] AS months, d[$computed] AS values",
     ):
         assert row["months"] == sorted(row["months"]) and len(row["months"]) == len(row["values"])
         values.update({(row["key"], m): v for m, v in zip(row["months"], row["values"], strict=True)})
