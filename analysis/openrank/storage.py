@@ -26,27 +26,22 @@ SLOTS = ("A", "B")
 
 @dataclass(frozen=True)
 class Slot:
-    """The property names of one slot."""
+    """The property names of one slot: openrankComputedA, openrankMonthsA, ..."""
 
     name: str
 
+    def name_of(self, field: str) -> str:
+        return f"openrank{field}{self.name}"
+
     @property
     def keys(self) -> dict[str, str]:
-        return {
-            "computedKey": f"openrankComputed{self.name}",
-            "monthsKey": f"openrankMonths{self.name}",
-            "activityKey": f"openrankActivity{self.name}",
-            "runKey": f"openrankRun{self.name}",
-        }
+        """Parameters naming the properties a run writes: computedKey, monthsKey, ..."""
+        return {f"{field.lower()}Key": self.name_of(field) for field in ("Computed", "Months", "Activity", "Run")}
 
     @property
     def source_keys(self) -> dict[str, str]:
-        """The names as statements that copy from this slot take them."""
-        return {
-            "fromComputed": f"openrankComputed{self.name}",
-            "fromMonths": f"openrankMonths{self.name}",
-            "fromActivity": f"openrankActivity{self.name}",
-        }
+        """Parameters naming the properties a run over part of the data copies from."""
+        return {f"from{field}": self.name_of(field) for field in ("Computed", "Months", "Activity")}
 
     def other(self) -> Slot:
         return Slot(SLOTS[1 - SLOTS.index(self.name)])
