@@ -11,7 +11,7 @@ from typing import Any
 import click
 import numpy as np
 
-from nichegraph.analysis.openrank.method import DEVELOPER_INIT, OpenRankParams, OpenRankRun
+from nichegraph.analysis.openrank.method import LEGACY, START_RULES, OpenRankParams, OpenRankRun
 from nichegraph.analysis.openrank.run import (
     CSV_HEADER,
     correlation_by_month,
@@ -39,10 +39,11 @@ from nichegraph.writelock import no_wait_option, writer_lock
 @click.option("--report", is_flag=True, help="Compute nothing; compare the stored computed values with the published")
 @click.option(
     "--developer-init",
-    type=click.Choice(sorted(DEVELOPER_INIT)),
-    default="sigmoid",
+    type=click.Choice(sorted(START_RULES)),
+    default=LEGACY,
     show_default=True,
-    help="Developers' start value from activity: sigmoid (X-lab's task now) or log (its 2023 version)",
+    help="Start values: legacy (new nodes start at 1; X-lab until November 2023, behind the published "
+    "values), sigmoid (X-lab's task now) or log (its December 2023 version)",
 )
 @click.option(
     "--activity-scale",
@@ -140,6 +141,3 @@ def describe_openrank(summary: dict[str, Any]) -> str:
     )
     lines.append(to_table(summary["byMonth"][-12:], ["month", "repos", "spearman"]))
     return "\n".join(lines)
-
-
-COMMANDS = [openrank]

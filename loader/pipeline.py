@@ -25,8 +25,9 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,21 +129,15 @@ class DeveloperStage:
         return [row["key"] for row in rows]
 
 
-def load_repos(
-    graph: Graph,
-    source: FolderSource | HttpSource,
-    repos: list[str],
-    options: LoadOptions,
-    progress: Progress,
-) -> LoadSummary:
-    """Load `repos` from `source`; every repository is written whole or not at all."""
-    # The load keeps hundreds of thousands of small objects alive; with the default
-    # thresholds the cyclic collector re-scanned them so often that it took half of the
-    # Python time. Rare collections still reclaim the driver's few reference cycles.
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """The load keeps hundreds of thousands of small objects alive; with the default
+    thresholds the cyclic collector re-scanned them so often that it took half of the
+    Python time. Rare collections still reclaim the driver's few reference cycles."""
     thresholds = gc.get_threshold()
     gc.set_threshold(500_000, 1000, 1000)
     try:
-        return _load_repos(graph, source, repos, options, progress)
+        yield
     finally:
         gc.set_threshold(*thresholds)
 
@@ -167,13 +162,15 @@ def bulk_target(graph: Graph, options: LoadOptions, progress: Progress) -> Manag
     return target
 
 
-def _load_repos(
+@rare_collections()
+def load_repos(
     graph: Graph,
     source: FolderSource | HttpSource,
     repos: list[str],
     options: LoadOptions,
     progress: Progress,
 ) -> LoadSummary:
+    """Load `repos` from `source`; every repository is written whole or not at all."""
     started = time.monotonic()
     summary = LoadSummary(source=source.label, requested=len(repos))
     target = bulk_target(graph, options, progress)

@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from nichegraph.config import SCHEMA_FILE, Settings
-from nichegraph.errors import DatabaseUnavailable, NichegraphError
+from nichegraph.errors import DatabaseUnavailable, NichegraphError, QueryTimedOut
 
 T = TypeVar("T")
 
@@ -26,10 +26,21 @@ UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, ConnectionError, OSErr
 class Graph:
     """A lazily opened driver plus the few operations the rooms need."""
 
-    def __init__(self, settings: Settings, *, connection_timeout: float = 5.0, retry_time: float = 30.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        connection_timeout: float = 5.0,
+        retry_time: float = 30.0,
+        read_timeout: float | Callable[[], float | None] | None = None,
+    ) -> None:
+        """`read_timeout`: seconds after which the server stops a read transaction (`read`,
+        `read_tx`) and QueryTimedOut is raised, or a function giving them at each read (the
+        explorer: what is left of the request's time); None: reads run as long as they need."""
         self.settings = settings
         self._connection_timeout = connection_timeout
         self._retry_time = retry_time
+        self.read_timeout = read_timeout
         self._driver: neo4j.Driver | None = None
 
     @property
@@ -68,16 +79,18 @@ class Graph:
 
     def read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         """Run one read query in a read transaction and return its rows as dicts."""
-        with self.session() as session:
-            return session.execute_read(_collect, cypher, params)
+        return self.read_tx(_collect, cypher, params)
 
     def write(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         with self.session() as session:
             return session.execute_write(_collect, cypher, params)
 
     def read_tx(self, work: Callable[..., T], *args: Any) -> T:
-        with self.session() as session:
-            return session.execute_read(work, *args)
+        seconds = self.read_timeout() if callable(self.read_timeout) else self.read_timeout
+        if seconds is not None and seconds <= 0:
+            raise QueryTimedOut("the time for this request's queries was spent before this one started")
+        with self.session() as session, translate_timeout(seconds):
+            return session.execute_read(_limited(work, seconds), *args)
 
     def write_tx(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(tx, *args)` in one write transaction, retried on transient errors."""
@@ -132,6 +145,34 @@ def translate_errors(uri: str) -> Iterator[None]:
             f"Neo4j is not reachable at {uri} ({error}). Start the local server with "
             "`nichegraph db start`, run `docker compose up`, or set NEO4J_URI."
         ) from error
+
+
+def _limited(work: Callable[..., T], seconds: float | None) -> Callable[..., T]:
+    if seconds is None:
+        return work
+
+    def limited(tx: ManagedTransaction, *args: Any) -> T:
+        return work(tx, *args)
+
+    return neo4j.unit_of_work(timeout=seconds)(limited)
+
+
+# the server stops a transaction that outlives its timeout with one of these codes
+TIMED_OUT_CODES = (
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+)
+
+
+@contextmanager
+def translate_timeout(seconds: float | None) -> Iterator[None]:
+    try:
+        yield
+    except Neo4jError as error:
+        if error.code not in TIMED_OUT_CODES:
+            raise
+        limit = f" of {seconds:g} s" if seconds else ""
+        raise QueryTimedOut(f"the query ran longer than its time limit{limit} and was stopped") from error
 
 
 _LINE_COMMENT = re.compile(r"^\s*//.*$", re.MULTILINE)

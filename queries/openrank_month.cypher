@@ -1,8 +1,11 @@
 // openrank_month: Which repositories and developers had the highest computed OpenRank in a month?
 // Cost: whole graph (developers keep their computed values in arrays, so this scans them).
 // Values written by `nichegraph openrank` (computed from this graph, not OpenDigger's published
-// figures); repositories also show the published value. `nichegraph openrank` reads the month before
-// its window with this query (limit null = every row) to continue from it.
+// figures); repositories also show the published value. Developers store the months they were
+// active; in a month without activity a developer's value is its last active value x the run's
+// attenuation per month, kept while last month's value was above the run's minimum (the method's
+// rule, docs/openrank.md). `nichegraph openrank` reads the month before its window with this query
+// (limit null = every row) to continue from it.
 //
 // Parameters:
 // :param month => '2023-03'
@@ -14,17 +17,24 @@
 //   computed   OpenRank computed by nichegraph for that month
 //   published  OpenDigger's published OpenRank (repositories only; null for developers)
 OPTIONAL MATCH (current:OpenRankRun {current: true})
-WITH current.slot AS slot
-CALL (slot) {
+// the current run's slot holds the values; its decay rule derives the inactive months, and it
+// gives no value after the last month it holds
+CALL (current) {
+  WITH current.slot AS slot
   MATCH (m:RepoMonth {month: $month})
   WHERE m['openrankComputed' + slot] IS NOT NULL
   RETURN 'repo' AS kind, m.repo AS name, m['openrankComputed' + slot] AS computed, m.openrank AS published
   UNION ALL
+  WITH current, current.slot AS slot
   MATCH (d:Developer)
-  WITH d, d['openrankMonths' + slot] AS months
-  WHERE $month IN months
-  WITH d, [i IN range(0, size(months) - 1) WHERE months[i] = $month][0] AS i
-  RETURN 'developer' AS kind, d.key AS name, d['openrankComputed' + slot][i] AS computed, null AS published
+  WHERE d['openrankMonths' + slot][0] <= $month <= coalesce(current.computedUntil, current.last)
+  WITH current, d, d['openrankMonths' + slot] AS months, d['openrankComputed' + slot] AS values
+  WITH current, d, months, values, [i IN range(0, size(months) - 1) WHERE months[i] <= $month][-1] AS i
+  WITH current, d, values[i] AS last,
+       toInteger(left($month, 4)) * 12 + toInteger(right($month, 2))
+       - toInteger(left(months[i], 4)) * 12 - toInteger(right(months[i], 2)) AS gap
+  WHERE gap = 0 OR last * current.paramAttenuation ^ (gap - 1) > current.paramMinValue
+  RETURN 'developer' AS kind, d.key AS name, last * current.paramAttenuation ^ gap AS computed, null AS published
 }
 WITH kind, name, computed, published
 ORDER BY kind DESC, computed DESC, name

@@ -13,7 +13,7 @@
 //   finishedAt      when the run finished (local time of the machine that ran it)
 //   seconds         how long it took
 //   warmStart       whether it continued from stored values of the month before
-//   developerInit   sigmoid | log: developers' start value from activity
+//   developerInit   start rule: legacy (new nodes start at 1), sigmoid or log (developers gain from activity)
 //   activityScale   factor from squared score to the sigmoid's activity units
 //   tail            whether unlisted developers were stood in for
 //   developerMonths developer values written

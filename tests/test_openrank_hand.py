@@ -4,50 +4,26 @@ written out below node by node, then the background's value shared out, then dec
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from nichegraph.analysis.openrank.graph import TAIL_SCORE_CAP, tail_estimate
-from nichegraph.analysis.openrank.method import MonthEdges, OpenRankParams, solve_month
-from nichegraph.analysis.openrank.run import run_openrank, spearman
+from nichegraph.analysis.openrank.method import OpenRankParams
+from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
 from nichegraph.months import Window
+from nichegraph.queries.library import run_query
 from tests.support.cli import nichegraph
+from tests.support.openrank_by_hand import EXACT, K, one_repo_month, sigmoid
 from tests.support.openrank_slots import read_computed
 from tests.support.trend_fixtures import create_graph, months
+from tests.unit.test_openrank_legacy import alone, january
 
-# exact fixed points: the tests compare with the algebra, not with where 0.01 stops
-EXACT = OpenRankParams(tolerance=1e-12, max_iterations=1000)
-K = 11.1  # squared score -> sigmoid units (the default activity_scale)
-
-
-def sigmoid(activity: float) -> float:
-    return 1 / (1 + math.exp(0.10425 * (44.08 - activity)))
-
-
-def one_repo_month(init_devs: float, n_devs: int, share: float) -> tuple[float, float]:
-    """n_devs identical developers (start value init_devs each, each working only on one new
-    repository, holding `share` of its activity): returns (developer, repository) values.
-
-    dev:  v_d = 0.5 init + 0.5 (0.95 share v_r + b / n)
-    repo: v_r = 0.3 * 0  + 0.7 (n * 0.95 * 1 * v_d + b / n)   (all of a developer's activity is here)
-    bg:   b   = 0.15 * 0 + 0.85 (0.05 (n v_d + v_r))
-    with n = n_devs + 1 nodes besides the background; afterwards each node gets b / n."""
-    n = n_devs + 1
-    a = np.array(
-        [
-            [1, -0.5 * 0.95 * share, -0.5 / n],
-            [-0.7 * n_devs * 0.95, 1, -0.7 / n],
-            [-0.85 * 0.05 * n_devs, -0.85 * 0.05, 1],
-        ]
-    )
-    v_d, v_r, b = np.linalg.solve(a, [0.5 * init_devs, 0.0, 0.0])
-    return v_d + b / n, v_r + b / n
+# These tests work the sigmoid start rule out by hand (X-lab's task now);
+# tests/unit/test_openrank_legacy.py does the same for the default, legacy rule.
+SIGMOID = OpenRankParams(developer_init="sigmoid")
 
 
 REPOS = {
@@ -96,13 +72,16 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
             "RETURN m.repo AS repo, m.month AS month, m[$computed] AS value",
         )
     }
+    # developers store their active months; the library query derives the inactive ones
     for row in read_computed(
         graph,
         "MATCH (d:Developer) WHERE d[$months] IS NOT NULL "
         "RETURN d.key AS key, d[$months] AS months, d[$computed] AS values",
     ):
         assert row["months"] == sorted(row["months"]) and len(row["months"]) == len(row["values"])
-        values.update({(row["key"], m): v for m, v in zip(row["months"], row["values"], strict=True)})
+        series = run_query(graph, "developer_openrank", login=row["key"], first="0001-01", last="9999-12")
+        assert {s["month"] for s in series if s["active"]} == set(row["months"])
+        values.update({(row["key"], s["month"]): s["computed"] for s in series})
     return values
 
 
@@ -128,9 +107,32 @@ def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     assert runs == [{"first": "2020-01", "last": "2020-07", "tol": 1e-12}]
 
 
+def test_the_default_legacy_rule_is_stored_and_its_decay_derived(scratch: Graph) -> None:
+    """The default rule: new nodes start at 1, inactive ones decay by 0.85 while above 0.1; the
+    graph stores developers' active months and the library derives the others."""
+    create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
+    run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams(tolerance=1e-12, max_iterations=1000))
+    dev1, repo1 = january()
+    dev2, repo2 = alone(dev1)
+    expected = {(login, "2020-01"): dev1 for login in ("d1", "d2", "d3", "d4")}
+    expected |= {("x/a", "2020-01"): repo1, ("d1", "2020-02"): dev2, ("x/b", "2020-02"): repo2}
+    for name, value, first in [("x/a", repo1, 2), ("x/b", repo2, 3), ("d1", dev2, 3)] + [
+        (login, dev1, 2) for login in ("d2", "d3", "d4")
+    ]:
+        for month in months(first, 7):
+            if value <= 0.1:
+                break
+            value = expected[(name, month)] = 0.85 * value
+    got = stored(scratch)
+    assert got.keys() == expected.keys()
+    assert got == pytest.approx(expected, rel=1e-9)
+    stored_months = read_computed(scratch, "MATCH (d:Developer {key: 'd2'}) RETURN d[$months] AS months")[0]["months"]
+    assert stored_months == ["2020-01"]
+
+
 def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
-    run = run_openrank(scratch, Window("2020-01", "2020-07"), OpenRankParams())
+    run = run_openrank(scratch, Window("2020-01", "2020-07"), SIGMOID)
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
@@ -175,58 +177,11 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
 
     # without the tail it is the one-developer case
-    run_openrank(scratch, Window("2021-01", "2021-01"), OpenRankParams(tolerance=1e-12, tail=False))
+    run_openrank(
+        scratch, Window("2021-01", "2021-01"), OpenRankParams(developer_init="sigmoid", tolerance=1e-12, tail=False)
+    )
     dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
-
-
-def test_tail_estimate_caps_the_unlisted_score() -> None:
-    edges = pd.DataFrame(
-        [
-            {"month": "2021-01", "repo": "a/a", "listed": 2, "listedActivity": 10.0},
-            {"month": "2021-01", "repo": "b/b", "listed": 4, "listedActivity": 9.0},
-        ]
-    )
-    totals = pd.DataFrame(
-        [
-            {"month": "2021-01", "repo": "a/a", "participants": 5, "activity": 13.9},  # 3 more, 1.3 each
-            {"month": "2021-01", "repo": "b/b", "participants": 5, "activity": 19.0},  # 1 more, 10 -> cap 2
-            {"month": "2021-01", "repo": "c/c", "participants": 3, "activity": 3.0},  # none listed at all
-        ]
-    )
-    tail = tail_estimate(edges, totals).set_index("repo")
-    assert tail.loc["a/a", "count"] == 3 and tail.loc["a/a", "score"] == pytest.approx(1.3)
-    assert tail.loc["b/b", "count"] == 1 and tail.loc["b/b", "score"] == TAIL_SCORE_CAP
-    assert tail.loc["c/c", "count"] == 3 and tail.loc["c/c", "score"] == pytest.approx(1.0)
-
-
-def test_accounts_with_more_than_300_repositories_are_dropped() -> None:
-    repos = np.arange(301)
-    edges = MonthEdges(
-        "2021-01",
-        developers=np.r_[np.zeros(301, dtype=np.int64), [1]],  # developer 0: 301 repositories
-        repos=np.r_[repos, [0]],
-        scores=np.ones(302),
-    )
-    result = solve_month(edges, np.zeros(2), np.zeros(301), EXACT)
-    assert result.dropped_automation == 1
-    assert result.developer_index.tolist() == [1]
-    assert result.repo_index.tolist() == [0]
-    alone = solve_month(
-        MonthEdges("2021-01", np.array([1]), np.array([0]), np.ones(1)), np.zeros(2), np.zeros(301), EXACT
-    )
-    assert result.developer_value == pytest.approx(alone.developer_value)
-    assert result.repo_value == pytest.approx(alone.repo_value)
-
-
-def test_spearman_uses_average_ranks_for_ties() -> None:
-    # ranks of x: 1, 2.5, 2.5, 4; of y: 1, 2, 3, 4 -> Pearson of the ranks, worked out
-    rx, ry = np.array([1, 2.5, 2.5, 4]), np.array([1, 2, 3, 4])
-    expected = ((rx - rx.mean()) * (ry - ry.mean())).sum() / math.sqrt(
-        ((rx - rx.mean()) ** 2).sum() * ((ry - ry.mean()) ** 2).sum()
-    )
-    assert spearman(np.array([10.0, 20, 20, 30]), np.array([1.0, 2, 3, 4])) == pytest.approx(expected)
-    assert math.isnan(spearman(np.array([1.0, 2]), np.array([1.0, 2])))
 
 
 def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
@@ -239,7 +194,11 @@ def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
     assert lines[0] == "kind,name,month,computed,published"
     rows = pd.read_csv(out, keep_default_na=False)
     got = stored(scratch)
-    assert len(rows) == len(got)
+    # every repository value, and every developer's active months (the CSV, like the graph,
+    # leaves out the values that follow from the decay rule)
+    active = {(c[0].lower(), c[2]) for c in CONTRIBUTIONS if c[0] != "robot"}
+    expected = {key for key in got if key[0] in REPOS or key in active}
+    assert set(zip(rows["name"], rows["month"], strict=True)) == expected and len(rows) == len(expected)
     for row in rows.itertuples():
         assert got[(row.name, row.month)] == pytest.approx(row.computed)
         if row.kind == "repo":
@@ -263,10 +222,3 @@ def test_bad_months_are_refused(scratch: Graph, months_flag: str, message: str) 
     result = nichegraph(scratch.uri, "openrank", "--months", months_flag)
     assert result.returncode == 2
     assert message in result.stderr
-
-
-def test_bad_parameters_are_named() -> None:
-    with pytest.raises(BadParameter, match="--activity-scale"):
-        OpenRankParams(activity_scale=0)
-    with pytest.raises(BadParameter, match="--developer-init"):
-        OpenRankParams(developer_init="linear")

@@ -14,11 +14,11 @@ from werkzeug.exceptions import HTTPException
 from nichegraph import __version__
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
+from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError, QueryTimedOut
 from nichegraph.queries.library import plan_library
 from nichegraph.web import assets, charts
-from nichegraph.web.context import PageContext, wants_json
-from nichegraph.web.views import compare, developer, exports, graph, home, niche, repo, trends
+from nichegraph.web.context import PageContext, time_left, wants_json
+from nichegraph.web.views import compare, developer, evaluation, exports, graph, home, landscape, niche, repo, trends
 
 BLUEPRINTS = [
     home.blueprint,
@@ -29,6 +29,8 @@ BLUEPRINTS = [
     compare.blueprint,
     developer.blueprint,
     exports.blueprint,
+    landscape.blueprint,
+    evaluation.blueprint,
     assets.blueprint,
 ]
 
@@ -52,8 +54,12 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     """Build the explorer for the Neo4j at `settings.neo4j_uri` (read-only)."""
     app = ExplorerFlask(__name__, template_folder="templates", static_folder="static")
     app.config.update(SETTINGS=settings or Settings.from_env(), **config)
-    # a page should say "Neo4j is down" within seconds, not retry for half a minute
-    app.extensions["nichegraph_graph"] = Graph(app.config["SETTINGS"], connection_timeout=3.0, retry_time=2.0)
+    # a page should say "Neo4j is down" within seconds, not retry for half a minute, and no
+    # read may hold a worker longer than the query timeout (NICHEGRAPH_QUERY_TIMEOUT)
+    settings = app.config["SETTINGS"]
+    app.extensions["nichegraph_graph"] = Graph(
+        settings, connection_timeout=3.0, retry_time=2.0, read_timeout=time_left(settings.query_timeout)
+    )
     # `nichegraph serve` plans the library queries in the background (plan_queries)
     app.extensions["nichegraph_plans"] = "not requested"
     for blueprint in BLUEPRINTS:
@@ -65,7 +71,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     @app.before_request
     def open_context() -> None:
-        g.page = PageContext.from_request(app.extensions["nichegraph_graph"])
+        g.page = PageContext.from_request(app.extensions["nichegraph_graph"], app.config["SETTINGS"].query_timeout)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
@@ -127,6 +133,15 @@ def register_error_handlers(app: Flask) -> None:
             503,
             "The graph database is not answering",
             "Neo4j does not answer right now. This page will work again as soon as it is back; try again in a moment.",
+        )
+
+    @app.errorhandler(QueryTimedOut)
+    def timed_out(error: QueryTimedOut):  # type: ignore[no-untyped-def]
+        return error_response(
+            504,
+            "This took too long",
+            f"This page's questions to the graph database took longer than {app.config['SETTINGS'].query_timeout:g} "
+            "seconds, so they were stopped. Try a shorter window or fewer projects.",
         )
 
     @app.errorhandler(NichegraphError)

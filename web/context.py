@@ -4,13 +4,14 @@ and the rule that makes every page answer as HTML and as its JSON twin."""
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, g, has_app_context, jsonify, render_template, request
 
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
@@ -58,10 +59,12 @@ def data_range(graph: Graph) -> Window | None:
 class PageContext:
     graph: Graph
     window_text: str | None
+    # monotonic time by which the request's reads must be done (NICHEGRAPH_QUERY_TIMEOUT after it began)
+    deadline: float = math.inf
 
     @classmethod
-    def from_request(cls, graph: Graph) -> PageContext:
-        return cls(graph, request.args.get("window") or None)
+    def from_request(cls, graph: Graph, budget: float = math.inf) -> PageContext:
+        return cls(graph, request.args.get("window") or None, time.monotonic() + budget)
 
     @functools.cached_property
     def data_window(self) -> Window | None:
@@ -72,10 +75,34 @@ class PageContext:
         """(first month, last month) of the loaded data, as pages show it."""
         return (self.data_window.first, self.data_window.last) if self.data_window else None
 
+    @property
+    def shown_window(self) -> str:
+        """The window the header shows: the chosen one, or what was asked for when no window can
+        be chosen (a graph holding only a loaded network has no months)."""
+        try:
+            return str(self.window)
+        except BadParameter:
+            return self.window_text or ""
+
     @functools.cached_property
     def window(self) -> Window:
-        """?window=A:B (refused when it shares no month with the data), or the last 12 months of data."""
-        return windows.choose_window(self.window_text, self.data_window, what="window", fit=windows.OVERLAP)
+        """?window=A:B cut to the months of the data (refused when it shares none with it), or
+        the last 12 months of data."""
+        return windows.choose_window(self.window_text, self.data_window, what="window", fit=windows.CLIP)
+
+
+def time_left(budget: float) -> Callable[[], float]:
+    """For Graph(read_timeout=...): each read of a request gets what is left of the request's
+    `budget` seconds, so a page of several queries is stopped as a whole; reads outside a
+    request (threads a page starts, start-up planning) get the whole budget."""
+
+    def left() -> float:
+        page = g.get("page") if has_app_context() else None
+        if page is None:
+            return budget
+        return min(budget, page.deadline - time.monotonic())
+
+    return left
 
 
 def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -33,21 +37,77 @@ def read_bulk(graph: Graph, name: str, **params: object) -> list[dict[str, objec
     return graph.read_tx(work)
 
 
+# Reading is bound by the server walking the edges (one thread per query): two queries run at
+# once, each on a chunk of months, while this thread turns the previous chunk into arrays.
+READERS = 2
+CHUNK_MONTHS = 6
+
+
+@dataclass
+class Chunk:
+    """A chunk of months as the two library queries return it."""
+
+    first: str
+    last: str
+    edges: list[dict[str, object]]  # openrank_edges rows: one per repository and month
+    totals: list[dict[str, object]]  # openrank_participants rows
+
+
+def read_chunk(graph: Graph, first: str, last: str) -> Chunk:
+    return Chunk(
+        first,
+        last,
+        read_bulk(graph, "openrank_edges", first=first, last=last),
+        read_bulk(graph, "openrank_participants", first=first, last=last),
+    )
+
+
 def read_month_edges(
-    graph: Graph, window: Window, developers: NodeIndex, repos: NodeIndex, chunk_months: int = 12
+    graph: Graph,
+    window: Window,
+    developers: NodeIndex,
+    repos: NodeIndex,
+    chunk_months: int = CHUNK_MONTHS,
+    readers: int = READERS,
 ) -> Iterator[MonthEdges]:
-    """The window's contributions, one MonthEdges per month (also for empty months), read a
-    chunk of months per query with one record per repository and month."""
+    """The window's contributions, one MonthEdges per month (also for empty months), in calendar
+    order. At most `readers` chunks are read ahead, so memory holds a few chunks, not the window."""
+    chunks = []
     first = window.first
     while first <= window.last:
         last = min(add_months(first, chunk_months - 1), window.last)
-        edges = pd.DataFrame(read_bulk(graph, "openrank_edges", first=first, last=last))
-        totals = pd.DataFrame(read_bulk(graph, "openrank_participants", first=first, last=last))
-        by_month = dict(tuple(edges.groupby("month"))) if len(edges) else {}
-        tails = dict(tuple(tail_estimate(edges, totals).groupby("month")))
-        for month in month_range(first, last):
-            yield _month_edges(month, by_month.get(month), tails.get(month), developers, repos)
+        chunks.append((first, last))
         first = add_months(last, 1)
+    with ThreadPoolExecutor(readers, thread_name_prefix="openrank-read") as pool:
+        ahead: deque[Future[Chunk]] = deque()
+        for chunk in chunks:
+            ahead.append(pool.submit(read_chunk, graph, *chunk))
+            if len(ahead) > readers:
+                yield from chunk_edges(ahead.popleft().result(), developers, repos)
+        while ahead:
+            yield from chunk_edges(ahead.popleft().result(), developers, repos)
+
+
+def chunk_edges(chunk: Chunk, developers: NodeIndex, repos: NodeIndex) -> Iterator[MonthEdges]:
+    """A chunk's rows as one MonthEdges per month: every list flattened once, each distinct
+    developer looked up once (dictionary work per developer, array work per edge)."""
+    rows = chunk.edges
+    months = list(month_range(chunk.first, chunk.last))
+    sizes = np.fromiter((len(row["developers"]) for row in rows), dtype=np.int64, count=len(rows))
+    keys = np.fromiter(chain.from_iterable(row["developers"] for row in rows), dtype=object, count=int(sizes.sum()))
+    codes, uniques = pd.factorize(keys)
+    dev = np.asarray(developers.indexes(uniques), dtype=np.int64)[codes]
+    repo = np.repeat(np.asarray(repos.indexes(row["repo"] for row in rows), dtype=np.int64), sizes)
+    scores = np.fromiter(chain.from_iterable(row["activity"] for row in rows), dtype=np.float64, count=keys.size)
+    position = {month: i for i, month in enumerate(months)}
+    month = np.repeat(np.asarray([position[row["month"]] for row in rows], dtype=np.int64), sizes)
+    order = np.argsort(month, kind="stable")
+    bounds = np.searchsorted(month[order], np.arange(len(months) + 1))
+    listed = pd.DataFrame(rows, columns=["month", "repo", "listed", "listedActivity"])
+    tails = dict(tuple(tail_estimate(listed, pd.DataFrame(chunk.totals)).groupby("month")))
+    for i, name in enumerate(months):
+        inside = order[bounds[i] : bounds[i + 1]]
+        yield _month_edges(name, dev[inside], repo[inside], scores[inside], tails.get(name), repos)
 
 
 def tail_estimate(edges: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
@@ -72,17 +132,9 @@ def tail_estimate(edges: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _month_edges(
-    month: str, rows: pd.DataFrame | None, tail: pd.DataFrame | None, developers: NodeIndex, repos: NodeIndex
+    month: str, dev: np.ndarray, repo: np.ndarray, scores: np.ndarray, tail: pd.DataFrame | None, repos: NodeIndex
 ) -> MonthEdges:
-    edges = MonthEdges(month, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-    if rows is not None and len(rows):
-        sizes = rows["developers"].map(len).to_numpy()
-        keys = np.concatenate([np.asarray(keys, dtype=object) for keys in rows["developers"]])
-        codes, uniques = pd.factorize(keys)
-        # dictionary work once per distinct developer, not once per edge
-        edges.developers = np.asarray(developers.indexes(uniques), dtype=np.int64)[codes]
-        edges.repos = np.repeat(np.asarray(repos.indexes(rows["repo"]), dtype=np.int64), sizes)
-        edges.scores = np.concatenate([np.asarray(a, dtype=np.float64) for a in rows["activity"]])
+    edges = MonthEdges(month, dev, repo, scores)
     if tail is not None and len(tail):
         edges.tail_repos = np.asarray(repos.indexes(tail["repo"]), dtype=np.int64)
         edges.tail_counts = tail["count"].to_numpy(dtype=np.float64)

@@ -7,20 +7,22 @@ Follows X-lab's global OpenRank (OpenDigger `docs/metrics/global_openrank.md`, t
   node; a contribution links developer and repository both ways, each direction weighted
   0.95 x activity / the sending node's total activity; every node sends 0.05 to the
   background node, which sends 1/n back to each of the n other nodes;
-- each node starts from its previous month's value x 0.85; developers add a sigmoid of
-  their monthly activity; a node that is not active keeps value x 0.85 if its value was
-  above the minimum, otherwise it drops out;
+- start values follow one of three rules (`START_RULES`): `legacy`, X-lab's method until
+  November 2023 and the one behind the published values of our snapshot (a new developer or
+  repository starts at 1, an active node from last month's value; activity only weighs the
+  edges), or its later task's (a new node starts at 0, an active one from 0.85 x last month's
+  value, and developers add `sigmoid` or `log` of their monthly activity); a node that is not
+  active keeps value x 0.85 while its value was above the rule's minimum, else it drops out;
 - iterate v = r * init + (1 - r) * (W v), retention r = 0.5 developer, 0.3 repository,
   0.15 background, until no node moves by 0.01 or more (at most 100 supersteps); the
   background's value is then shared evenly among the other nodes.
 
 Activity: our scores are sqrt(weighted count); global OpenRank weighs edges by the count
-itself (OpenDigger squares the same score in the 2023 version of the task), so we square
-them. The sigmoid is calibrated on the newer task's event weights, 11.1 times ours for an
-opened issue and for a merged pull request with one push, so the squared score is multiplied
-by `activity_scale` (11.1) before it. OpenDigger's details leave out developers scoring below
-2; `tail` stands in for them from the published participant and activity totals. See
-docs/openrank.md for both.
+itself (OpenDigger's task squares the same score), so we square them. The sigmoid is
+calibrated on the newer task's event weights, 11.1 times ours for an opened issue and for a
+merged pull request with one push, so the squared score is multiplied by `activity_scale`
+(11.1) before it. OpenDigger's details leave out developers scoring below 2; `tail` stands in
+for them from the published participant and activity totals. See docs/openrank.md for both.
 """
 
 from __future__ import annotations
@@ -30,40 +32,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nichegraph.errors import BadParameter
+from nichegraph.errors import POSITIVE, BadParameter, checked
 from nichegraph.months import Window
 from nichegraph.progress import Progress
 
 DEVELOPER, REPO = "developer", "repo"
-
-
-@dataclass(frozen=True)
-class OpenRankParams:
-    """The method's constants; the defaults are X-lab's (docs/openrank.md explains each)."""
-
-    developer_retention: float = 0.5
-    repo_retention: float = 0.3
-    background_retention: float = 0.15
-    attenuation: float = 0.85
-    # X-lab's task keeps an inactive node only while its value is above 1 (its docs say 0.1).
-    min_value: float = 1.0
-    background_share: float = 0.05
-    tolerance: float = 0.01
-    max_iterations: int = 100
-    # more repository links than this in a month marks an account as automation
-    max_repo_links: int = 300
-    # squared score -> the activity units of X-lab's sigmoid (see docs/openrank.md)
-    activity_scale: float = 11.1
-    # "sigmoid" (the current task) or "log" (min(1, ln(a + 1) / 3), the 2023 task)
-    developer_init: str = "sigmoid"
-    # stand in for the developers OpenDigger's details leave out (docs/openrank.md)
-    tail: bool = True
-
-    def __post_init__(self) -> None:
-        if self.developer_init not in DEVELOPER_INIT:
-            raise BadParameter(f"--developer-init: {self.developer_init!r} is not one of {', '.join(DEVELOPER_INIT)}")
-        if self.activity_scale <= 0:
-            raise BadParameter(f"--activity-scale: {self.activity_scale} must be positive")
 
 
 def sigmoid_init(activity: np.ndarray) -> np.ndarray:
@@ -74,7 +47,60 @@ def log_init(activity: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.log(activity + 1.0) / 3.0)
 
 
-DEVELOPER_INIT: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sigmoid": sigmoid_init, "log": log_init}
+@dataclass(frozen=True)
+class StartRule:
+    """Where a month's start values come from (docs/openrank.md, "Start values")."""
+
+    new_node: float  # a developer or repository without a value last month starts here
+    attenuated: bool  # an active node starts from last month's value x attenuation (else whole)
+    min_value: float  # an inactive node is kept (value x attenuation) while its value was above this
+    # developers add gain(activity); None: activity only weighs the edges
+    developer_gain: Callable[[np.ndarray], np.ndarray] | None = None
+
+
+LEGACY = "legacy"
+START_RULES: dict[str, StartRule] = {
+    # X-lab until November 2023 (OpenDigger's docs of the time, open-wonderland issue #337)
+    LEGACY: StartRule(new_node=1.0, attenuated=False, min_value=0.1),
+    # X-lab's task since: min(1, ln(a + 1) / 3) in its first version (December 2023), a sigmoid now
+    "log": StartRule(new_node=0.0, attenuated=True, min_value=1.0, developer_gain=log_init),
+    "sigmoid": StartRule(new_node=0.0, attenuated=True, min_value=1.0, developer_gain=sigmoid_init),
+}
+
+
+@dataclass(frozen=True)
+class OpenRankParams:
+    """The method's constants; the defaults are X-lab's (docs/openrank.md explains each)."""
+
+    developer_retention: float = 0.5
+    repo_retention: float = 0.3
+    background_retention: float = 0.15
+    attenuation: float = 0.85
+    # inactive nodes are kept while above this; None: the start rule's (0.1 legacy, 1 later)
+    min_value: float | None = None
+    background_share: float = 0.05
+    tolerance: float = 0.01
+    max_iterations: int = 100
+    # more repository links than this in a month marks an account as automation
+    max_repo_links: int = 300
+    # squared score -> the activity units of X-lab's sigmoid (see docs/openrank.md)
+    activity_scale: float = 11.1
+    # the start rule (START_RULES): "legacy" reproduces the published values of our snapshot
+    developer_init: str = LEGACY
+    # stand in for the developers OpenDigger's details leave out (docs/openrank.md)
+    tail: bool = True
+
+    def __post_init__(self) -> None:
+        if self.developer_init not in START_RULES:
+            raise BadParameter(f"--developer-init: {self.developer_init!r} is not one of {', '.join(START_RULES)}")
+        checked(self, activity_scale=POSITIVE)
+        if self.min_value is None:
+            # frozen: the resolved minimum is recorded with the run's parameters
+            object.__setattr__(self, "min_value", self.rule.min_value)
+
+    @property
+    def rule(self) -> StartRule:
+        return START_RULES[self.developer_init]
 
 
 def activity_from_scores(scores: np.ndarray) -> np.ndarray:
@@ -103,17 +129,22 @@ class MonthEdges:
 @dataclass
 class MonthResult:
     month: str
-    developer_index: np.ndarray  # developers with a value this month
+    # the developers active this month, their values and their activity (sum of squared scores,
+    # stored so that a developer's OpenRank can be split over its repositories)
+    developer_index: np.ndarray
     developer_value: np.ndarray
-    repo_index: np.ndarray
+    repo_index: np.ndarray  # repositories with a value: active, or inactive and carried
     repo_value: np.ndarray
     iterations: int
     active_developers: int
     active_repos: int
     dropped_automation: int
-    # per developer_index: the developer's activity (sum of squared scores) that month, 0 when
-    # carried inactive; stored so that a developer's OpenRank can be split over its repositories
     developer_activity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # inactive developers carried this month (value x attenuation while above the minimum);
+    # `compute` keeps only their number: each value follows from the developer's last active one
+    carried_developer_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    carried_developer_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    carried_developers: int = 0
 
 
 def solve_month(
@@ -124,8 +155,7 @@ def solve_month(
 ) -> MonthResult:
     """One month of OpenRank. `previous_*` are dense arrays of last month's values by global
     index (0 where a node had none); they are not modified."""
-    dev, repo, activity = _without_automation(edges, params)
-    dropped = int(np.unique(edges.developers).size - np.unique(dev).size)
+    dev, repo, activity, dropped = _without_automation(edges, params)
     tail_repo, tail_count, tail_activity = _tail(edges, params)
     active_dev, local_dev = np.unique(dev, return_inverse=True)
     active_repo, inverse = np.unique(np.concatenate([repo, tail_repo]), return_inverse=True)
@@ -133,7 +163,6 @@ def solve_month(
     n_dev, n_repo = active_dev.size, active_repo.size
     n = n_dev + n_repo + tail_count.sum()  # nodes besides the background
 
-    init = DEVELOPER_INIT[params.developer_init]
     dev_total = np.bincount(local_dev, activity, n_dev)
     repo_total = np.bincount(local_repo, activity, n_repo) + np.bincount(local_tail, tail_count * tail_activity, n_repo)
     edge_share = 1.0 - params.background_share
@@ -141,9 +170,10 @@ def solve_month(
     to_repo = edge_share * activity / dev_total[local_dev]  # developer -> repository weights
     to_tail = edge_share * tail_activity / repo_total[local_tail]  # repository -> one tail developer
 
-    init_dev = params.attenuation * previous_developers[active_dev] + init(params.activity_scale * dev_total)
-    init_repo = params.attenuation * previous_repos[active_repo]
-    init_tail = init(params.activity_scale * tail_activity)  # casual developers: no history we know of
+    init_dev = start_values(previous_developers[active_dev], params) + _gain(dev_total, params)
+    init_repo = start_values(previous_repos[active_repo], params)
+    # casual developers: no history we know of, so new every month
+    init_tail = start_values(np.zeros(tail_activity.size), params) + _gain(tail_activity, params)
     r_dev, r_repo, r_bg = params.developer_retention, params.repo_retention, params.background_retention
 
     # X-lab's Pregel computation sends nothing in superstep 0, so superstep 1 leaves every
@@ -175,13 +205,37 @@ def solve_month(
 
     # the background's value goes back to every other node in equal parts
     bonus = v_bg / n if n else 0.0
-    dev_index, dev_value = _with_inactive(active_dev, v_dev + bonus, previous_developers, params)
-    repo_index, repo_value = _with_inactive(active_repo, v_repo + bonus, previous_repos, params)
-    dev_activity = np.zeros(dev_index.size)
-    dev_activity[np.searchsorted(dev_index, active_dev)] = dev_total
+    carried_dev, carried_dev_value = carried(previous_developers, active_dev, params)
+    carried_repo, carried_repo_value = carried(previous_repos, active_repo, params)
+    repo_index = np.concatenate([active_repo, carried_repo])
+    order = np.argsort(repo_index, kind="stable")
     return MonthResult(
-        edges.month, dev_index, dev_value, repo_index, repo_value, iterations, n_dev, n_repo, dropped, dev_activity
+        edges.month,
+        active_dev,
+        v_dev + bonus,
+        repo_index[order],
+        np.concatenate([v_repo + bonus, carried_repo_value])[order],
+        iterations,
+        n_dev,
+        n_repo,
+        dropped,
+        dev_total,
+        carried_dev,
+        carried_dev_value,
+        carried_dev.size,
     )
+
+
+def start_values(previous: np.ndarray, params: OpenRankParams) -> np.ndarray:
+    """Start values of active nodes from last month's values (0: new, or dropped out)."""
+    rule = params.rule
+    carried = params.attenuation * previous if rule.attenuated else previous
+    return np.where(previous > 0, carried, rule.new_node)
+
+
+def _gain(activity: np.ndarray, params: OpenRankParams) -> np.ndarray | float:
+    gain = params.rule.developer_gain
+    return 0.0 if gain is None else gain(params.activity_scale * activity)
 
 
 def _tail(edges: MonthEdges, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -195,29 +249,27 @@ def _max_abs_change(new: np.ndarray, old: np.ndarray) -> float:
     return float(np.max(np.abs(new - old))) if new.size else 0.0
 
 
-def _without_automation(edges: MonthEdges, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Drop accounts with more repository links than `max_repo_links` that month, and
-    zero-activity edges (they carry no weight and would give a node a zero total)."""
+def _without_automation(edges: MonthEdges, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Drop accounts with more repository links than `max_repo_links` that month (and say how
+    many), and zero-activity edges (they carry no weight and would give a node a zero total)."""
     activity = activity_from_scores(edges.scores)
     keep = activity > 0
+    dropped = 0
     if keep.any():
         # the loader merges repeats, so each edge is one distinct repository of its developer
         links = np.bincount(edges.developers[keep])
+        dropped = int(np.count_nonzero(links > params.max_repo_links))
         keep &= links[edges.developers] <= params.max_repo_links
-    return edges.developers[keep], edges.repos[keep], activity[keep]
+    return edges.developers[keep], edges.repos[keep], activity[keep], dropped
 
 
-def _with_inactive(
-    active: np.ndarray, values: np.ndarray, previous: np.ndarray, params: OpenRankParams
-) -> tuple[np.ndarray, np.ndarray]:
-    """Active nodes with their new value, plus inactive ones whose last value was above the
-    minimum, attenuated once more."""
-    carried = np.flatnonzero(previous > params.min_value)
-    carried = carried[~np.isin(carried, active, assume_unique=True)]
-    index = np.concatenate([active, carried])
-    value = np.concatenate([values, params.attenuation * previous[carried]])
-    order = np.argsort(index, kind="stable")
-    return index[order], value[order]
+def carried(previous: np.ndarray, active: np.ndarray, params: OpenRankParams) -> tuple[np.ndarray, np.ndarray]:
+    """Inactive nodes whose last value was above the minimum, with that value attenuated once
+    more (`previous` dense by index, `active` the indexes active this month)."""
+    keep = previous > params.min_value
+    keep[active] = False
+    index = np.flatnonzero(keep)
+    return index, params.attenuation * previous[index]
 
 
 # --- many months ----------------------------------------------------------------------------
@@ -296,7 +348,11 @@ def compute(
         result = solve_month(edges, previous_dev, previous_repo, params)
         results.append(result)
         previous_dev = np.zeros(len(developers))
+        previous_dev[result.carried_developer_index] = result.carried_developer_value
         previous_dev[result.developer_index] = result.developer_value
+        # a carried value follows from the developer's last active one, so the run keeps none
+        # (the legacy rule carries 14.5 million of them for our snapshot, 7 for each active one)
+        result.carried_developer_index, result.carried_developer_value = np.zeros(0, dtype=np.int64), np.zeros(0)
         previous_repo = np.zeros(len(repos))
         previous_repo[result.repo_index] = result.repo_value
         if progress is not None:

@@ -63,7 +63,8 @@ def _run_openrank(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     developers, repos = NodeIndex(), NodeIndex()
-    data = require_data(data_range(graph), "--months")
+    # the months with contributions: OpenRank-only series (landscape files) hold no developer data
+    data = require_data(data_range(graph), "--months").activity
     start = None
     if window.first > data.first:
         start = read_start(graph, add_months(window.first, -1), developers, repos)
@@ -77,6 +78,8 @@ def _run_openrank(
     seconds["compute"] -= seconds["read edges"]
     run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{window}"
     if write:
+        # the run's parameters first: queries derive inactive developers' values from them
+        record_run(graph, run, run_id)
         store(graph, run, run_id, progress, whole=window.first <= data.first and window.last >= data.last)
         clock = timed(seconds, "write", clock)
     run.seconds = seconds | {"total": clock - started}

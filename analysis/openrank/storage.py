@@ -12,7 +12,8 @@ read-committed readers nor within its transaction memory).
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,12 +55,17 @@ OPTIONAL MATCH (run:OpenRankRun {current: true})
 RETURN run.id AS id, run.slot AS slot
 """
 
-# The switch: one small transaction, after every value of the new run is in its slot.
+# The switch: one small transaction, after every value of the new run is in its slot. The run
+# notes the last month its slot holds values for (a run over part of the data keeps the months
+# after its window): readers give no value after it.
 MAKE_CURRENT = """
 MERGE (run:OpenRankRun {id: $run})
-SET run.slot = $slot, run.current = true
 WITH run
 OPTIONAL MATCH (old:OpenRankRun {current: true}) WHERE old <> run
+WITH run, old, coalesce(old.computedUntil, old.last) AS oldUntil
+SET run.slot = $slot, run.current = true,
+    run.computedUntil = CASE WHEN $kept AND oldUntil > $last THEN oldUntil ELSE $last END
+WITH old WHERE old IS NOT NULL
 SET old.current = false
 """
 
@@ -87,26 +93,32 @@ MERGE (r)-[:HAS_MONTH]->(m)
 SET m[$computedKey] = row.value
 """
 
-# Developers keep parallel arrays (months sorted, values, and the month's summed squared scores
-# over all repositories). A run over all the data writes them outright; a run over part of it
-# keeps the current slot's months outside its window (docs/openrank.md, "Storage").
+# Developers keep parallel arrays of their active months (months sorted, values, and the
+# month's summed squared scores over all repositories); an inactive month's value follows from
+# the last active one and the run's decay rule (docs/openrank.md, "Storage"). Batches come as
+# columns (keys; months, values and activity flat, developer i's slice from starts[i] to
+# starts[i + 1]): sending maps of short lists cost more to build than to write.
+# A run over all the data writes the arrays outright ...
 REPLACE_DEVELOPERS = """
-UNWIND $rows AS row
-MATCH (d:Developer {key: row.key})
-SET d[$monthsKey] = row.months, d[$computedKey] = row.values, d[$activityKey] = row.activity, d[$runKey] = $run
+UNWIND range(0, size($keys) - 1) AS i
+MATCH (d:Developer {key: $keys[i]})
+SET d[$monthsKey] = $months[$starts[i]..$starts[i + 1]], d[$computedKey] = $values[$starts[i]..$starts[i + 1]],
+    d[$activityKey] = $activity[$starts[i]..$starts[i + 1]], d[$runKey] = $run
 """
 
+# ... a run over part of it keeps the current slot's months outside its window
 MERGE_DEVELOPERS = """
-UNWIND $rows AS row
-MATCH (d:Developer {key: row.key})
-WITH d, row, coalesce(d[$fromMonths], []) AS months, coalesce(d[$fromComputed], []) AS values,
+UNWIND range(0, size($keys) - 1) AS i
+MATCH (d:Developer {key: $keys[i]})
+WITH d, i, coalesce(d[$fromMonths], []) AS months, coalesce(d[$fromComputed], []) AS values,
      coalesce(d[$fromActivity], []) AS activity
-WITH d, row, months, values, activity,
-     [i IN range(0, size(months) - 1) WHERE months[i] < $first] AS before,
-     [i IN range(0, size(months) - 1) WHERE months[i] > $last] AS after
-SET d[$monthsKey] = [i IN before | months[i]] + row.months + [i IN after | months[i]],
-    d[$computedKey] = [i IN before | values[i]] + row.values + [i IN after | values[i]],
-    d[$activityKey] = [i IN before | activity[i]] + row.activity + [i IN after | activity[i]],
+WITH d, i, months, values, activity,
+     [j IN range(0, size(months) - 1) WHERE months[j] < $first] AS before,
+     [j IN range(0, size(months) - 1) WHERE months[j] > $last] AS after
+SET d[$monthsKey] = [j IN before | months[j]] + $months[$starts[i]..$starts[i + 1]] + [j IN after | months[j]],
+    d[$computedKey] = [j IN before | values[j]] + $values[$starts[i]..$starts[i + 1]] + [j IN after | values[j]],
+    d[$activityKey] = [j IN before | activity[j]] + $activity[$starts[i]..$starts[i + 1]]
+                      + [j IN after | activity[j]],
     d[$runKey] = $run
 """
 
@@ -150,26 +162,51 @@ WRITE_BATCH = 20_000
 WRITERS = 2
 
 
-def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
-    """One row per developer with a value: its months (in order) and values."""
+def developer_batches(run: OpenRankRun, batch: int = WRITE_BATCH) -> Iterator[dict[str, list[object]]]:
+    """The developers' series in batches of columns: `keys`; `months` (in order), `values` and
+    `activity` flat, developer i's from starts[i] to starts[i + 1]. Built a batch at a time: at
+    ten times our data all of them would not fit in memory as Python lists."""
     if not run.months:
-        return []
+        return
     index = np.concatenate([m.developer_index for m in run.months])
-    month = np.concatenate([np.full(m.developer_index.size, i) for i, m in enumerate(run.months)])
-    value = np.concatenate([m.developer_value for m in run.months])
-    activity = np.concatenate([m.developer_activity for m in run.months])
+    month = np.concatenate([np.full(m.developer_index.size, i, dtype=np.int32) for i, m in enumerate(run.months)])
     order = np.argsort(index, kind="stable")  # stable: months stay in calendar order
-    index, month, value, activity = index[order], month[order], value[order], activity[order]
+    index, month = index[order], month[order]
+    value = np.concatenate([m.developer_value for m in run.months])[order]
+    activity = np.concatenate([m.developer_activity for m in run.months])[order]
+    del order
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-    ends = np.r_[starts[1:], index.size]
+    bounds = np.r_[starts, index.size]
     names = run.developers.names
-    month_names = np.asarray([m.month for m in run.months], dtype=object)[month].tolist()
-    values = value.tolist()
-    activities = activity.tolist()
-    return [
-        {"key": names[i], "months": month_names[a:b], "values": values[a:b], "activity": activities[a:b]}
-        for i, a, b in zip(index[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
-    ]
+    month_names = np.asarray([m.month for m in run.months], dtype=object)
+    for first in range(0, starts.size, batch):
+        edges = bounds[first : min(first + batch, starts.size) + 1]
+        a, b = edges[0], edges[-1]
+        yield {
+            "keys": [names[i] for i in index[starts[first : first + batch]].tolist()],
+            "starts": (edges - a).tolist(),
+            "months": month_names[month[a:b]].tolist(),
+            "values": value[a:b].tolist(),
+            "activity": activity[a:b].tolist(),
+        }
+
+
+def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
+    """One row per developer: its active months, values and activity."""
+    rows = []
+    for columns in developer_batches(run):
+        starts = columns["starts"]
+        for i, key in enumerate(columns["keys"]):
+            a, b = starts[i], starts[i + 1]
+            rows.append(
+                {
+                    "key": key,
+                    "months": columns["months"][a:b],
+                    "values": columns["values"][a:b],
+                    "activity": columns["activity"][a:b],
+                }
+            )
+    return rows
 
 
 def current_slot(graph: Graph) -> Slot | None:
@@ -190,12 +227,12 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
     for statement in REMOVE_UNSLOTTED:
         graph.run_autocommit(statement)
     repo_rows = [{"name": n, "month": m, "value": v} for n, m, v in run.values(REPO)]
-    rows = developer_rows(run)
+    developers = int(np.unique(np.concatenate([m.developer_index for m in run.months])).size) if run.months else 0
     if progress is not None:
-        progress.note(f"writing {len(repo_rows):,} repository-months and {len(rows):,} developers' series")
+        progress.note(f"writing {len(repo_rows):,} repository-months and {developers:,} developers' series")
     _write_repo_months(graph, repo_rows, target, keep, window)
-    _write_developers(graph, rows, run_id, target, keep, window)
-    graph.write(MAKE_CURRENT, run=run_id, slot=target.name)
+    _write_developers(graph, run, run_id, target, keep, window)
+    graph.write(MAKE_CURRENT, run=run_id, slot=target.name, kept=keep is not None, last=run.window.last)
 
 
 def _write_repo_months(
@@ -211,7 +248,7 @@ def _write_repo_months(
 
 def _write_developers(
     graph: Graph,
-    rows: list[dict[str, object]],
+    run: OpenRankRun,
     run_id: str,
     target: Slot,
     keep: dict[str, str] | None,
@@ -220,13 +257,20 @@ def _write_developers(
     params = {"run": run_id, **target.keys, **window, **(keep or {})}
     statement = REPLACE_DEVELOPERS if keep is None else MERGE_DEVELOPERS
 
-    def write(batch: list[dict[str, object]]) -> None:
-        graph.write(statement, rows=batch, **params)
+    def write(columns: dict[str, list[object]]) -> None:
+        graph.write(statement, **columns, **params)
 
     # Batches touch disjoint developers, so two writers never wait on each other's locks;
-    # measured 15 s instead of 20 s for the whole snapshot (docs/openrank.md).
+    # measured 15 s instead of 20 s for the whole snapshot (docs/openrank.md). At most
+    # WRITERS + 1 batches are built ahead of the writers.
     with ThreadPoolExecutor(WRITERS) as pool:
-        list(pool.map(write, [rows[start : start + WRITE_BATCH] for start in range(0, len(rows), WRITE_BATCH)]))
+        pending: list[Future[None]] = []
+        for columns in developer_batches(run):
+            pending.append(pool.submit(write, columns))
+            if len(pending) > WRITERS:
+                pending.pop(0).result()
+        for future in pending:
+            future.result()
     if keep is not None:
         graph.run_autocommit(COPY_OTHER_DEVELOPERS, **params)
     graph.run_autocommit(CLEAR_STALE_DEVELOPERS, run=run_id, **target.keys)
