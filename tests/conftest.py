@@ -61,6 +61,9 @@ SMALL_REPOS = [
     "tailscale/tailscale",
 ]
 
+# fixtures shared by the landscape tests (the report's network loaded into the scratch server)
+pytest_plugins = ["tests.support.landscape_fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     if not TOP300.is_dir():
