@@ -31,6 +31,7 @@ from nichegraph.loader.writes import RepoWriteResult, contribution_chunks, write
 from nichegraph.output import to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.scratch import scratch_server
+from nichegraph.writelock import no_wait_option, writer_lock
 
 
 def peak_rss_mb() -> float:
@@ -60,15 +61,16 @@ def parse_floor(source: FolderSource, repos: list[str]) -> tuple[float, int]:
 
 
 @contextmanager
-def empty_database(settings: Settings, use_given: bool) -> Iterator[Settings]:
+def empty_database(settings: Settings, use_given: bool, wait: bool = True) -> Iterator[Settings]:
+    """A throw-away server, or NEO4J_URI (which must be empty) held under the writer lock."""
     if not use_given:
         with scratch_server(settings, say=lambda message: click.echo(message, err=True)) as scratch:
             yield scratch
         return
-    with Graph(settings) as graph:
-        if graph.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph bench load", wait=wait):
+        if graph.read("MATCH (n) WHERE NOT n:WriterLock RETURN count(n) > 0 AS used")[0]["used"]:
             raise NichegraphError(f"{settings.neo4j_uri} is not empty; the benchmark needs an empty database")
-    yield settings
+        yield settings
 
 
 @dataclass
@@ -83,10 +85,16 @@ class PathRun:
 
 
 def run_path(
-    settings: Settings, source: FolderSource, repos: list[str], method: str, workers: int, use_given: bool
+    settings: Settings,
+    source: FolderSource,
+    repos: list[str],
+    method: str,
+    workers: int,
+    use_given: bool,
+    wait: bool = True,
 ) -> PathRun:
     click.echo(f"{method} load of {len(repos)} repositories into an empty database ...", err=True)
-    with empty_database(settings, use_given) as target, Graph(target) as graph:
+    with empty_database(settings, use_given, wait) as target, Graph(target) as graph:
         # the bulk path restarts the server, whose CPU counter then starts again: incremental only
         cpu_before = neo4j_cpu_seconds(graph) if method == INCREMENTAL else None
         started = time.perf_counter()
@@ -107,7 +115,7 @@ def run_path(
 
 
 def bench_load(
-    settings: Settings, source_text: str, workers: int, use_given: bool, methods: list[str]
+    settings: Settings, source_text: str, workers: int, use_given: bool, methods: list[str], wait: bool = True
 ) -> dict[str, Any]:
     source = open_source(source_text)
     if not isinstance(source, FolderSource):
@@ -116,7 +124,7 @@ def bench_load(
         raise BadParameter("--use-neo4j-uri: the database is loaded once; choose --path bulk or --path incremental")
     repos = source.list_repos()
     load_average = os.getloadavg()
-    runs = {method: run_path(settings, source, repos, method, workers, use_given) for method in methods}
+    runs = {method: run_path(settings, source, repos, method, workers, use_given, wait) for method in methods}
     floor, floor_rows = parse_floor(source, repos)
     for method, run in runs.items():
         if floor_rows != run.contributions:
@@ -320,14 +328,15 @@ def bench_layout(settings: Settings, source_text: str) -> list[dict[str, Any]]:
 )
 @click.option("--use-neo4j-uri", is_flag=True, help="Load into NEO4J_URI (must be empty) instead of a scratch server")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (wallSeconds per path)")
+@no_wait_option
 @click.pass_obj
 def bench_load_command(
-    settings: Settings, source: str, workers: int, paths: str, use_neo4j_uri: bool, as_json: bool
+    settings: Settings, source: str, workers: int, paths: str, use_neo4j_uri: bool, as_json: bool, no_wait: bool
 ) -> None:
     """Load a whole OpenDigger folder into an empty database by both paths (bulk and
     incremental) and print wall time, rows/s, the read+parse floor and the ratio."""
     methods = [BULK, INCREMENTAL] if paths == "both" else [paths]
-    result = bench_load(settings, source, workers, use_neo4j_uri, methods)
+    result = bench_load(settings, source, workers, use_neo4j_uri, methods, wait=not no_wait)
     click.echo(to_json(result) if as_json else load_table(result))
 
 

@@ -261,6 +261,7 @@ def load_landscape_files(
 )
 @click.option("--weight-meaning", help="What an edge weight counts [the report's JSON: shared active developers]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@no_wait_option
 @click.pass_obj
 def load_network(
     settings: Settings,
@@ -270,13 +271,14 @@ def load_network(
     nodes_file: Path | None,
     weight_meaning: str | None,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load a project-level collaboration network as a named network: the landscape report's
     JSON, a CSV edge list (source,target,weight), GraphML or GEXF. Stored apart from our own
     COLLABORATES links; projects not in the graph become Repo nodes without contributions. A bad
     file is refused whole, with its file and line."""
     data = read_network_file(file, name, window, nodes_file, weight_meaning)
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load network", wait=not no_wait):
         result = write_network(graph, data)
     click.echo(to_json(result.to_dict()) if as_json else result.describe())
 
@@ -298,6 +300,7 @@ def load_network(
     help="Longest wait in seconds for GitHub's rate limit to reset; beyond it the load stops with what it stored",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
+@no_wait_option
 @click.pass_obj
 def load_github(
     settings: Settings,
@@ -306,6 +309,7 @@ def load_github(
     metadata_file: Path | None,
     max_wait: float,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load GitHub metadata (description, language, topics, licence, archived, creation date,
     homepage) onto repositories in the graph, from the REST API [env NICHEGRAPH_GITHUB_API,
@@ -313,7 +317,7 @@ def load_github(
     are reported and skipped, as are 404s; renames are reported. Bad rows (nothing is written),
     failed fetches or a stop for the rate limit make the exit status 1."""
     named = named_repos(repos, repos_file)
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load github", wait=not no_wait):
         if metadata_file is not None:
             summary = load_metadata_file(graph, metadata_file, named)
         else:
@@ -323,11 +327,12 @@ def load_github(
 
 @load.command("labels")
 @file_with_name("Name of the label set [default: the file name without .csv]")
-def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
+@no_wait_option
+def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool, no_wait: bool) -> None:
     """Store a label file (a,b,relation | a,b,collection | repo,label | repo,source,label) as a
     label set, apart from the verdicts, for the explorer's evaluation page; a set of the same
     name is replaced. A bad row names the line and nothing is written."""
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load labels", wait=not no_wait):
         result = load_label_set(graph, file, name)
     click.echo(to_json(result.to_dict()) if as_json else result.describe())
 

@@ -65,8 +65,8 @@ def start_openrank(uri: str) -> subprocess.Popen[str]:
 
 def test_two_runs_at_once_end_with_one_runs_values_and_readers_never_see_a_mix(full_graph: Graph) -> None:
     window = require_data(data_range(full_graph))
-    # a previous state whose values differ from the default run's
-    run_openrank(full_graph, window, OpenRankParams(activity_scale=OpenRankParams.activity_scale * 4))
+    # a previous state whose values differ from the default (legacy) run's
+    run_openrank(full_graph, window, OpenRankParams(developer_init="sigmoid"))
     before = state(full_graph)
     assert len(before["runs"]) == 1
 

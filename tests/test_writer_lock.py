@@ -11,13 +11,17 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from nichegraph.db import Graph
 from nichegraph.writelock import WriterBusy, acquire, held_by_this_process, this_process, writer_lock
-from tests.conftest import LANDSCAPE
+from tests.conftest import LANDSCAPE, SHARED_DATA, SMALL_REPOS, TOP300
 from tests.support.cli import nichegraph
+from tests.support.event_cases import expansion_case
+from tests.unit.test_writers_take_the_lock import WRITERS
 
 LANDSCAPE_FILE = LANDSCAPE / "pytorch_landscape_2025.csv"
+NETWORK_FILE = Path(__file__).resolve().parents[1] / "loader" / "sample" / "graph_landscape_2025-05.json"
 
 
 def locks(graph: Graph) -> list[dict]:  # type: ignore[type-arg]
@@ -138,3 +142,41 @@ def test_of_many_asking_at_once_exactly_one_gets_it(scratch: Graph) -> None:
         answers = list(pool.map(ask, range(8)))
     assert sorted(answers) == ["busy"] * 7 + ["got it"]
     assert len(locks(scratch)) == 1
+
+
+def writer_arguments(tmp_path: Path) -> dict[str, list[str]]:
+    """Arguments that get each writing command past its own checks to the point of writing."""
+    events = tmp_path / "events"
+    expansion_case().write(events)
+    labels = tmp_path / "pairs.csv"
+    labels.write_text("a,b,relation\npytorch/pytorch,huggingface/transformers,upstream\n", encoding="utf-8")
+    return {
+        "bench load": ["bench", "load", str(TOP300), "--use-neo4j-uri", "--path", "bulk"],
+        "bench openrank": ["bench", "openrank"],
+        "load events": ["load", "events", str(events), "--repos", "c/two"],
+        "load github": ["load", "github", "--file", str(SHARED_DATA / "github-metadata" / "repo_metadata.csv")],
+        "load labels": ["load", "labels", str(labels)],
+        "load landscape": ["load", "landscape", str(LANDSCAPE_FILE)],
+        "load network": ["load", "network", str(NETWORK_FILE)],
+        "load opendigger": ["load", "opendigger", str(TOP300), "--repos", SMALL_REPOS[0]],
+        "niches": ["niches"],
+        "openrank": ["openrank"],
+        "relations": ["relations"],
+        "run": ["run", "--skip-load", "--no-serve"],
+    }
+
+
+def test_every_writing_command_takes_the_lock(scratch: Graph, tmp_path: Path) -> None:
+    """Each writer the command registry knows, asked to write while another holds the lock,
+    exits 1 naming it (--no-wait) and writes nothing."""
+    arguments = writer_arguments(tmp_path)
+    assert set(arguments) == WRITERS
+    with writer_lock(scratch, "nichegraph test holder"):
+        with ThreadPoolExecutor(3) as pool:
+            runs = pool.map(lambda args: nichegraph(scratch.uri, *args, "--no-wait"), arguments.values())
+            results = dict(zip(arguments, runs, strict=True))
+        nodes = scratch.read("MATCH (n) RETURN collect(DISTINCT labels(n)[0]) AS labels")[0]["labels"]
+    for name, result in results.items():
+        assert result.returncode == 1, f"{name}: {result.stderr}"
+        assert "`nichegraph test holder` (pid" in result.stderr and "not waiting (--no-wait)" in result.stderr, name
+    assert nodes == ["WriterLock"]
