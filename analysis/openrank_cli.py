@@ -68,9 +68,10 @@ def openrank(
     no_wait: bool,
 ) -> None:
     """Compute monthly OpenRank for every repository and developer from the contribution
-    edges (X-lab's global OpenRank method) and store it beside the published values:
-    RepoMonth.openrankComputed, Developer.openrankMonths / openrankComputed. Prints the
-    Spearman correlation with OpenDigger's published repository OpenRank per month."""
+    edges (X-lab's global OpenRank method) and store it beside the published values, in the
+    slot readers do not read, then switch to it (RepoMonth.openrankComputedA|B, Developer
+    openrankMonthsA|B / openrankComputedA|B; docs/openrank.md). Prints the Spearman correlation
+    with OpenDigger's published repository OpenRank per month."""
     params = OpenRankParams(developer_init=developer_init, activity_scale=activity_scale, tail=not no_tail)
     with Graph(settings) as graph:
         # the lock before the window: a load running now may change the data range
