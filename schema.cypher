@@ -21,6 +21,11 @@ FOR (m:RepoMonth) REQUIRE (m.repo, m.month) IS UNIQUE;
 CREATE CONSTRAINT load_run_id IF NOT EXISTS
 FOR (l:LoadRun) REQUIRE l.id IS UNIQUE;
 
+// The writer lock (nichegraph/writelock.py): at most one node, taken with a MERGE that this
+// constraint makes safe between processes; it says which command writes.
+CREATE CONSTRAINT writer_lock_name IF NOT EXISTS
+FOR (l:WriterLock) REQUIRE l.name IS UNIQUE;
+
 // Hand-made landscape entries (llm_landscape_2025-09.csv, pytorch_landscape_2025.csv):
 // key is the lower-cased owner/repo, or "project:<name>" for a project without one.
 CREATE CONSTRAINT landscape_entry_key IF NOT EXISTS
@@ -41,10 +46,12 @@ CREATE INDEX contributed_month IF NOT EXISTS FOR ()-[c:CONTRIBUTED]-() ON (c.mon
 
 // --- OpenRank and trends (issue 4) ----------------------------------------------------
 // One node per `nichegraph openrank` run: its window, parameters and timing. Computed values
-// live beside the published ones: RepoMonth.openrankComputed, and on Developer the parallel
-// arrays openrankMonths / openrankComputed (docs/openrank.md, "Storage").
+// live beside the published ones, in the run's slot A or B: RepoMonth.openrankComputedA, and on
+// Developer the parallel arrays openrankMonthsA / openrankComputedA (docs/openrank.md, "Storage").
 CREATE CONSTRAINT openrank_run_id IF NOT EXISTS
 FOR (o:OpenRankRun) REQUIRE o.id IS UNIQUE;
+// Readers find the run whose values they read (`current: true`) before reading them.
+CREATE INDEX openrank_run_current IF NOT EXISTS FOR (o:OpenRankRun) ON (o.current);
 // Trends grouped by hand-made landscape domain or layer (`nichegraph trends ... --domain`).
 CREATE INDEX landscape_entry_domain IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.domain);
 CREATE INDEX landscape_entry_layer IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.layer);

@@ -40,6 +40,7 @@ from nichegraph.names import NETWORK_SCOPE
 from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries import windows
+from nichegraph.writelock import no_wait_option, writer_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,6 +135,7 @@ def window_or_network(window: str | None, network: str | None) -> None:
 @click.option("--hub-links", type=int, default=10, show_default=True, help="Hubs: significant links, at least")
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
+@no_wait_option
 @click.pass_obj
 def niches(
     settings: Settings,
@@ -148,6 +150,7 @@ def niches(
     hub_links: int,
     out: Path | None,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Find niches: Leiden communities of the window's collaboration network (or of a loaded
     --network), a consensus over seeded runs, per-project stability; stored as (:Niche) and
@@ -155,18 +158,21 @@ def niches(
     window_or_network(window, network)
     params.check()
     steps = progress()
-    with Graph(settings) as graph:
+    # every option checked before the lock (which connects)
+    if network:
+        if min_shared is not None or min_lift is not None:
+            raise BadParameter("--min-shared / --min-lift: a loaded network has no developers to count")
+        links = networks.TOP_LINKS if top_links is None else top_links
+        if click.get_current_context().get_parameter_source("resolution") is ParameterSource.DEFAULT:
+            params = replace(params, resolution=networks.RESOLUTION)
+    else:
+        given = {"top_links": top_links, "min_shared": min_shared, "min_lift": min_lift}
+        network_params = NetworkParams(**{k: v for k, v in given.items() if v is not None}).check()
+        hub_params = HubParams(min_origins=hub_origins, max_stars_per_developer=hub_stars, min_links=hub_links)
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph niches", wait=not no_wait):
         if network:
-            if min_shared is not None or min_lift is not None:
-                raise BadParameter("--min-shared / --min-lift: a loaded network has no developers to count")
-            links = networks.TOP_LINKS if top_links is None else top_links
-            if click.get_current_context().get_parameter_source("resolution") is ParameterSource.DEFAULT:
-                params = replace(params, resolution=networks.RESOLUTION)
             result = networks.compute_network_niches(graph, network, params, steps, links)
         else:
-            given = {"top_links": top_links, "min_shared": min_shared, "min_lift": min_lift}
-            network_params = NetworkParams(**{k: v for k, v in given.items() if v is not None}).check()
-            hub_params = HubParams(min_origins=hub_origins, max_stars_per_developer=hub_stars, min_links=hub_links)
             result = compute_niches(graph, window, network_params, params, steps, hub_params)
     payload = result_json(result)
     rows = [
@@ -208,16 +214,23 @@ def niches(
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print every relation as JSON")
 @click.option("--show", type=int, default=10, show_default=True, help="Relations of each kind to list")
+@no_wait_option
 @click.pass_obj
 def relations(
-    settings: Settings, window: str | None, network: str | None, out: Path | None, as_json: bool, show: int
+    settings: Settings,
+    window: str | None,
+    network: str | None,
+    out: Path | None,
+    as_json: bool,
+    show: int,
+    no_wait: bool,
 ) -> None:
     """Classify linked projects as upstream/downstream, competitors or peers, with confidence and
     evidence; stored as UPSTREAM_OF (upstream -> downstream), COMPETES_WITH and PEER_OF. On a
     loaded --network the evidence is its link weights, OpenRank and structure (docs/niches.md)."""
     window_or_network(window, network)
     steps = progress()
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph relations", wait=not no_wait):
         if network:
             result = networks.compute_network_relations(graph, network, steps)
         else:

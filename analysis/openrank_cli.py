@@ -4,6 +4,7 @@ compare it with the published values."""
 from __future__ import annotations
 
 import csv
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from nichegraph.db import Graph
 from nichegraph.output import to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.queries.windows import ALL, INSIDE, resolve_window
+from nichegraph.writelock import no_wait_option, writer_lock
 
 # --- openrank --------------------------------------------------------------------------------
 
@@ -52,6 +54,7 @@ from nichegraph.queries.windows import ALL, INSIDE, resolve_window
 )
 @click.option("--no-tail", is_flag=True, help="Leave out the developers OpenDigger's details do not list")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@no_wait_option
 @click.pass_obj
 def openrank(
     settings: Settings,
@@ -62,24 +65,28 @@ def openrank(
     activity_scale: float,
     no_tail: bool,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Compute monthly OpenRank for every repository and developer from the contribution
-    edges (X-lab's global OpenRank method) and store it beside the published values:
-    RepoMonth.openrankComputed, Developer.openrankMonths / openrankComputed. Prints the
-    Spearman correlation with OpenDigger's published repository OpenRank per month."""
+    edges (X-lab's global OpenRank method) and store it beside the published values, in the
+    slot readers do not read, then switch to it (RepoMonth.openrankComputedA|B, Developer
+    openrankMonthsA|B / openrankComputedA|B; docs/openrank.md). Prints the Spearman correlation
+    with OpenDigger's published repository OpenRank per month."""
     params = OpenRankParams(developer_init=developer_init, activity_scale=activity_scale, tail=not no_tail)
     with Graph(settings) as graph:
-        window = resolve_window(graph, months, what="--months", default=ALL, fit=INSIDE)
-        summary: dict[str, Any] = {"window": str(window)}
-        if not report:
-            graph.apply_schema()
-            progress = Progress(total=window.length, unit="months", quiet=as_json)
-            run = run_openrank(graph, window, params, progress)
-            progress.finish()
-            summary |= run_summary(run)
-            if out is not None:
-                write_csv(out, csv_rows(graph, run))
-                summary["out"] = str(out)
+        # the lock before the window: a load running now may change the data range
+        with nullcontext() if report else writer_lock(graph, "nichegraph openrank", wait=not no_wait):
+            window = resolve_window(graph, months, what="--months", default=ALL, fit=INSIDE)
+            summary: dict[str, Any] = {"window": str(window)}
+            if not report:
+                graph.apply_schema()
+                progress = Progress(total=window.length, unit="months", quiet=as_json)
+                run = run_openrank(graph, window, params, progress)
+                progress.finish()
+                summary |= run_summary(run)
+        if not report and out is not None:
+            write_csv(out, csv_rows(graph, run))
+            summary["out"] = str(out)
         correlation = correlation_by_month(graph, window)
     summary["correlation"] = correlation_summary(correlation)
     summary["byMonth"] = correlation

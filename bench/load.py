@@ -8,6 +8,7 @@ empty one, so they never touch the user's data.
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import statistics
 import time
@@ -21,14 +22,16 @@ from neo4j import ManagedTransaction
 
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.errors import NichegraphError
+from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.opendigger import RepoData, parse_repo
 from nichegraph.loader.pipeline import LoadOptions, load_repos
 from nichegraph.loader.sources import FolderSource, open_source
+from nichegraph.loader.summary import BULK, INCREMENTAL, LoadSummary
 from nichegraph.loader.writes import RepoWriteResult, contribution_chunks, write_repo
-from nichegraph.output import to_table
+from nichegraph.output import to_json, to_table
 from nichegraph.progress import Progress
 from nichegraph.scratch import scratch_server
+from nichegraph.writelock import no_wait_option, writer_lock
 
 
 def peak_rss_mb() -> float:
@@ -58,55 +61,124 @@ def parse_floor(source: FolderSource, repos: list[str]) -> tuple[float, int]:
 
 
 @contextmanager
-def empty_database(settings: Settings, use_given: bool) -> Iterator[Settings]:
+def empty_database(settings: Settings, use_given: bool, wait: bool = True) -> Iterator[Settings]:
+    """A throw-away server, or NEO4J_URI (which must be empty) held under the writer lock."""
     if not use_given:
         with scratch_server(settings, say=lambda message: click.echo(message, err=True)) as scratch:
             yield scratch
         return
-    with Graph(settings) as graph:
-        if graph.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph bench load", wait=wait):
+        if graph.read("MATCH (n) WHERE NOT n:WriterLock RETURN count(n) > 0 AS used")[0]["used"]:
             raise NichegraphError(f"{settings.neo4j_uri} is not empty; the benchmark needs an empty database")
-    yield settings
+        yield settings
 
 
-def bench_load(settings: Settings, source_text: str, workers: int, use_given: bool) -> list[dict[str, Any]]:
-    source = open_source(source_text)
-    if not isinstance(source, FolderSource):
-        raise NichegraphError("bench load: SOURCE must be a folder (the floor reads files directly)")
-    repos = source.list_repos()
-    with empty_database(settings, use_given) as target, Graph(target) as graph:
-        cpu_before = neo4j_cpu_seconds(graph)
-        progress = Progress(total=len(repos), quiet=True)
-        summary = load_repos(graph, source, repos, LoadOptions(workers=workers), progress)
-        cpu_after = neo4j_cpu_seconds(graph)
-        rss = peak_rss_mb()
+@dataclass
+class PathRun:
+    """One load path measured from an empty database."""
+
+    wall: float
+    summary: LoadSummary
+    developers: int
+    contributions: int
+    server_cpu: float | None
+
+
+def run_path(
+    settings: Settings,
+    source: FolderSource,
+    repos: list[str],
+    method: str,
+    workers: int,
+    use_given: bool,
+    wait: bool = True,
+) -> PathRun:
+    click.echo(f"{method} load of {len(repos)} repositories into an empty database ...", err=True)
+    with empty_database(settings, use_given, wait) as target, Graph(target) as graph:
+        # the bulk path restarts the server, whose CPU counter then starts again: incremental only
+        cpu_before = neo4j_cpu_seconds(graph) if method == INCREMENTAL else None
+        started = time.perf_counter()
+        summary = load_repos(
+            graph, source, repos, LoadOptions(workers=workers, method=method), Progress(None, quiet=True)
+        )
+        wall = time.perf_counter() - started
+        cpu_after = neo4j_cpu_seconds(graph) if cpu_before is not None else None
         counts = graph.read(
             "CALL () { MATCH (d:Developer) RETURN count(d) AS developers } "
             "CALL () { MATCH ()-[c:CONTRIBUTED]->() RETURN count(c) AS contributions } "
             "RETURN developers, contributions"
         )[0]
-    floor, floor_rows = parse_floor(source, repos)
     if not summary.ok:
-        raise NichegraphError("bench load: the load failed:\n" + summary.describe())
-    figures = [
-        ("repositories", len(summary.loaded)),
-        ("activity rows in", summary.rows_in),
-        ("monthly contributions in graph", counts["contributions"]),
-        ("developers in graph", counts["developers"]),
-        ("wall time, load (s)", round(summary.elapsed, 1)),
-        ("rows/s (contributions / wall)", round(counts["contributions"] / summary.elapsed)),
-        ("read + parse floor (s)", round(floor, 1)),
-        ("load / floor", round(summary.elapsed / floor, 1)),
-        ("peak RSS of this Python process (MB)", round(rss)),
-        (
-            "Neo4j server CPU during load (s)",
-            None if cpu_before is None else round(cpu_after - cpu_before, 1),
-        ),
-        ("writer transactions in parallel", workers),
-    ]
-    if floor_rows != counts["contributions"]:
-        raise NichegraphError(f"bench load: floor parsed {floor_rows} rows, graph holds {counts['contributions']}")
-    return [{"figure": name, "value": value} for name, value in figures]
+        raise NichegraphError(f"bench load: the {method} load failed:\n" + summary.describe())
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return PathRun(wall, summary, counts["developers"], counts["contributions"], cpu)
+
+
+def bench_load(
+    settings: Settings, source_text: str, workers: int, use_given: bool, methods: list[str], wait: bool = True
+) -> dict[str, Any]:
+    source = open_source(source_text)
+    if not isinstance(source, FolderSource):
+        raise NichegraphError("bench load: SOURCE must be a folder (the floor reads files directly)")
+    if use_given and len(methods) > 1:
+        raise BadParameter("--use-neo4j-uri: the database is loaded once; choose --path bulk or --path incremental")
+    repos = source.list_repos()
+    load_average = os.getloadavg()
+    runs = {method: run_path(settings, source, repos, method, workers, use_given, wait) for method in methods}
+    floor, floor_rows = parse_floor(source, repos)
+    for method, run in runs.items():
+        if floor_rows != run.contributions:
+            raise NichegraphError(
+                f"bench load: floor parsed {floor_rows} rows, the {method} graph holds {run.contributions}"
+            )
+    return {
+        "repositories": len(repos),
+        "activityRowsIn": next(iter(runs.values())).summary.rows_in,
+        "floorSeconds": round(floor, 2),
+        "wallSeconds": {method: round(run.wall, 2) for method, run in runs.items()},
+        "paths": {method: path_figures(run, floor, workers) for method, run in runs.items()},
+        "peakRssMb": round(peak_rss_mb()),
+        "loadAverageBefore": [round(value, 2) for value in load_average],
+    }
+
+
+def path_figures(run: PathRun, floor: float, workers: int) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "wallSeconds": round(run.wall, 2),
+        "ratioToFloor": round(run.wall / floor, 1),
+        "contributionsInGraph": run.contributions,
+        "developersInGraph": run.developers,
+        "rowsPerSecond": round(run.contributions / run.wall),
+    }
+    if run.summary.steps:
+        figures["steps"] = run.summary.steps
+    else:
+        figures["writerTransactions"] = workers
+        figures["serverCpuSeconds"] = None if run.server_cpu is None else round(run.server_cpu, 1)
+    return figures
+
+
+def load_table(result: dict[str, Any]) -> str:
+    paths = result["paths"]
+    labels = {
+        "wallSeconds": "wall time, whole load (s)",
+        "ratioToFloor": "load / read+parse floor",
+        "rowsPerSecond": "contributions / wall second",
+        "contributionsInGraph": "monthly contributions in graph",
+        "developersInGraph": "developers in graph",
+        "writerTransactions": "writer transactions in parallel",
+        "serverCpuSeconds": "Neo4j server CPU during load (s)",
+    }
+    rows = [{"figure": label, **{m: paths[m].get(key, "") for m in paths}} for key, label in labels.items()]
+    steps = sorted({step for figures in paths.values() for step in figures.get("steps", {})}, key=str)
+    for step in steps:
+        rows.append({"figure": f"  step: {step} (s)", **{m: paths[m].get("steps", {}).get(step, "") for m in paths}})
+    head = (
+        f"{result['repositories']} repositories, {result['activityRowsIn']:,} activity rows; read + parse floor "
+        f"{result['floorSeconds']:.1f} s; peak RSS of this process {result['peakRssMb']} MB; "
+        f"load average before {result['loadAverageBefore']}"
+    )
+    return head + "\n" + to_table(rows)
 
 
 # --- layout comparison ----------------------------------------------------------------
@@ -245,13 +317,27 @@ def bench_layout(settings: Settings, source_text: str) -> list[dict[str, Any]]:
 
 @click.command("load")
 @click.argument("source")
-@click.option("--workers", default=1, show_default=True, help="Parallel repository transactions")
+@click.option("--workers", default=1, show_default=True, help="Parallel repository transactions (incremental path)")
+@click.option(
+    "--path",
+    "paths",
+    type=click.Choice([BULK, INCREMENTAL, "both"]),
+    default="both",
+    show_default=True,
+    help="Which load path to measure",
+)
 @click.option("--use-neo4j-uri", is_flag=True, help="Load into NEO4J_URI (must be empty) instead of a scratch server")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (wallSeconds per path)")
+@no_wait_option
 @click.pass_obj
-def bench_load_command(settings: Settings, source: str, workers: int, use_neo4j_uri: bool) -> None:
-    """Load a whole OpenDigger folder into an empty database and print rows/s, wall time,
-    peak RSS and the read+parse floor."""
-    click.echo(to_table(bench_load(settings, source, workers, use_neo4j_uri)))
+def bench_load_command(
+    settings: Settings, source: str, workers: int, paths: str, use_neo4j_uri: bool, as_json: bool, no_wait: bool
+) -> None:
+    """Load a whole OpenDigger folder into an empty database by both paths (bulk and
+    incremental) and print wall time, rows/s, the read+parse floor and the ratio."""
+    methods = [BULK, INCREMENTAL] if paths == "both" else [paths]
+    result = bench_load(settings, source, workers, use_neo4j_uri, methods, wait=not no_wait)
+    click.echo(to_json(result) if as_json else load_table(result))
 
 
 @click.command("layout")

@@ -27,6 +27,7 @@ from nichegraph.errors import BadParameter
 from nichegraph.months import add_months
 from nichegraph.output import to_json, to_table
 from nichegraph.queries.windows import data_range, require_data
+from nichegraph.writelock import no_wait_option, writer_lock
 
 TARGET_SECONDS = 20.0
 
@@ -171,13 +172,16 @@ def compare_storage(graph: Graph) -> list[dict[str, Any]]:
 )
 @click.option("--storage", is_flag=True, help="Also measure node-per-developer-month against arrays on Developer")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON")
+@no_wait_option
 @click.pass_obj
-def bench_openrank(settings: Settings, repeat: int, developer_init: str, storage: bool, as_json: bool) -> None:
+def bench_openrank(
+    settings: Settings, repeat: int, developer_init: str, storage: bool, as_json: bool, no_wait: bool
+) -> None:
     """Time `nichegraph openrank` over all the data at NEO4J_URI (which should hold the full
     snapshot; target <= 20 s), per phase; it stores the values as the command does."""
     if repeat < 1:
         raise BadParameter(f"--repeat: {repeat} must be at least 1")
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph bench openrank", wait=not no_wait):
         graph.apply_schema()
         runs = time_run(graph, repeat, OpenRankParams(developer_init=developer_init))
         layouts = compare_storage(graph) if storage else None

@@ -20,9 +20,11 @@ from nichegraph.loader.networks import read_network_file, write_network
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
 from nichegraph.loader.series import SeriesLoad, read_series, series_file, write_series
 from nichegraph.loader.sources import FolderSource, HttpSource, open_source
+from nichegraph.loader.summary import AUTO, METHODS
 from nichegraph.months import parse_window
 from nichegraph.output import to_json
 from nichegraph.progress import Progress
+from nichegraph.writelock import no_wait_option, writer_lock
 
 # The 2025 LLM landscape report's project lists (names and domains), shipped with the package:
 # a web source without --repos loads these projects (python -m nichegraph.loader.make_sample
@@ -118,6 +120,8 @@ def run_load(
     workers: int = 1,
     neighbours: int = 0,
     quiet: bool = False,
+    method: str = AUTO,
+    wait: bool = True,
 ) -> LoadSummary:
     """Everything `load opendigger` does, reusable by `nichegraph run`."""
     if workers < 1:
@@ -132,8 +136,9 @@ def run_load(
     chosen = choose_repos(source, repos, repos_file, neighbours, progress)
     progress.total = len(chosen)
     progress.note(f"Loading {len(chosen)} repositories from {source.label} into {settings.neo4j_uri}")
-    with Graph(settings) as graph:
-        return load_repos(graph, source, chosen, LoadOptions(window, strict, workers), progress)
+    options = LoadOptions(window, strict, workers, method=method)
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load opendigger", wait=wait):
+        return load_repos(graph, source, chosen, options, progress)
 
 
 @load.command("opendigger")
@@ -149,7 +154,16 @@ def run_load(
     show_default=True,
     help="Also load up to N neighbours of each named repo (OpenDigger's repo_network.json; no longer regenerated)",
 )
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default=AUTO,
+    show_default=True,
+    help="bulk: Neo4j's offline importer (an empty database of the local server nichegraph runs); "
+    "incremental: transactions with fingerprints; auto: bulk when possible",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
+@no_wait_option
 @click.pass_obj
 def load_opendigger(
     settings: Settings,
@@ -160,13 +174,26 @@ def load_opendigger(
     strict: bool,
     workers: int,
     neighbours: int,
+    method: str,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load OpenDigger metrics from SOURCE: a folder of github/{owner}/{repo}/{metric}.json
     files or an http(s):// base URL of the same layout [default: env NICHEGRAPH_SOURCE, else
     the live service]. Idempotent and atomic per repository; bad repositories are named,
     skipped, and make the exit status 1."""
-    summary = run_load(settings, source or settings.source, repos, repos_file, months, strict, workers, neighbours)
+    summary = run_load(
+        settings,
+        source or settings.source,
+        repos,
+        repos_file,
+        months,
+        strict,
+        workers,
+        neighbours,
+        method=method,
+        wait=not no_wait,
+    )
     finish(summary, as_json)
 
 
@@ -186,8 +213,9 @@ def file_with_name(name_help: str):  # type: ignore[no-untyped-def]
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", help="Landscape name stored on the entries [default: the file name without .csv]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@no_wait_option
 @click.pass_obj
-def load_landscape(settings: Settings, files: tuple[Path, ...], name: str | None, as_json: bool) -> None:
+def load_landscape(settings: Settings, files: tuple[Path, ...], name: str | None, as_json: bool, no_wait: bool) -> None:
     """Load hand-made domain labels from landscape CSVs (the 2025 LLM landscape, the report's
     2025-05 classification, the PyTorch landscape, or repo,domain[,layer,subdomain]) and monthly
     OpenRank series (month,repo_id,repo_name,openrank; renamed projects joined by repo_id).
@@ -195,7 +223,7 @@ def load_landscape(settings: Settings, files: tuple[Path, ...], name: str | None
     and make the exit status 1."""
     if name and len(files) > 1:
         raise BadParameter("--name: give it with one FILE only")
-    results = load_landscape_files(settings, list(files), name)
+    results = load_landscape_files(settings, list(files), name, wait=not no_wait)
     if as_json:
         dicts = [result.to_dict() for result in results]
         click.echo(to_json(dicts[0] if len(dicts) == 1 else dicts))
@@ -207,12 +235,12 @@ def load_landscape(settings: Settings, files: tuple[Path, ...], name: str | None
 
 
 def load_landscape_files(
-    settings: Settings, files: list[Path], name: str | None = None
+    settings: Settings, files: list[Path], name: str | None = None, wait: bool = True
 ) -> list[LandscapeLoad | SeriesLoad]:
     """Read every file first (lists and series told apart by their header), then write the
     lists before the series: a series takes a renamed project's current name from the lists."""
     loads = [read_series(file, name) if series_file(file) else read_landscape(file, name) for file in files]
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load landscape", wait=wait):
         for load in sorted(loads, key=lambda item: isinstance(item, SeriesLoad)):
             if isinstance(load, SeriesLoad):
                 write_series(graph, load)
@@ -233,6 +261,7 @@ def load_landscape_files(
 )
 @click.option("--weight-meaning", help="What an edge weight counts [the report's JSON: shared active developers]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@no_wait_option
 @click.pass_obj
 def load_network(
     settings: Settings,
@@ -242,13 +271,14 @@ def load_network(
     nodes_file: Path | None,
     weight_meaning: str | None,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load a project-level collaboration network as a named network: the landscape report's
     JSON, a CSV edge list (source,target,weight), GraphML or GEXF. Stored apart from our own
     COLLABORATES links; projects not in the graph become Repo nodes without contributions. A bad
     file is refused whole, with its file and line."""
     data = read_network_file(file, name, window, nodes_file, weight_meaning)
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load network", wait=not no_wait):
         result = write_network(graph, data)
     click.echo(to_json(result.to_dict()) if as_json else result.describe())
 
@@ -270,6 +300,7 @@ def load_network(
     help="Longest wait in seconds for GitHub's rate limit to reset; beyond it the load stops with what it stored",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
+@no_wait_option
 @click.pass_obj
 def load_github(
     settings: Settings,
@@ -278,6 +309,7 @@ def load_github(
     metadata_file: Path | None,
     max_wait: float,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load GitHub metadata (description, language, topics, licence, archived, creation date,
     homepage) onto repositories in the graph, from the REST API [env NICHEGRAPH_GITHUB_API,
@@ -285,7 +317,7 @@ def load_github(
     are reported and skipped, as are 404s; renames are reported. Bad rows (nothing is written),
     failed fetches or a stop for the rate limit make the exit status 1."""
     named = named_repos(repos, repos_file)
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load github", wait=not no_wait):
         if metadata_file is not None:
             summary = load_metadata_file(graph, metadata_file, named)
         else:
@@ -295,11 +327,12 @@ def load_github(
 
 @load.command("labels")
 @file_with_name("Name of the label set [default: the file name without .csv]")
-def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool) -> None:
+@no_wait_option
+def load_labels(settings: Settings, file: Path, name: str | None, as_json: bool, no_wait: bool) -> None:
     """Store a label file (a,b,relation | a,b,collection | repo,label | repo,source,label) as a
     label set, apart from the verdicts, for the explorer's evaluation page; a set of the same
     name is replaced. A bad row names the line and nothing is written."""
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load labels", wait=not no_wait):
         result = load_label_set(graph, file, name)
     click.echo(to_json(result.to_dict()) if as_json else result.describe())
 

@@ -238,7 +238,8 @@ def _parse_details(path: str, body: bytes, window: Window | None) -> _Details:
             if type(row) is not list or len(row) != 2:
                 raise BadFile(f"{path}: month {month} row {index}: expected [login, score], got {row!r}")
             login, score = row
-            if type(login) is not str or not login or login.strip() != login:
+            # control characters: no GitHub login has them, and they would break import files
+            if type(login) is not str or not login or login.strip() != login or not login.isprintable():
                 raise BadFile(f"{path}: month {month} row {index}: login {login!r} is not a GitHub login")
             score_type = type(score)
             if score_type is int:

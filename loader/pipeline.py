@@ -10,19 +10,25 @@ Three stages overlap so that Python parsing and Neo4j writing share the two core
 Developers are shared by repositories, so they are merged ahead of the repository
 transactions. If a repository then fails, developers merged only for it are removed
 again at the end of the run, so a failed repository leaves nothing behind.
+
+That is the incremental path. Into an empty database of the local server nichegraph runs,
+the bulk path (loader/bulk.py) writes the same graph through Neo4j's offline importer;
+`LoadOptions.method` chooses (docs/loading.md).
+
+Every failure reaches the main thread: a repository that cannot be parsed or written is
+named in the summary, and anything else (a file that cannot be read, a lost connection)
+stops the run, is recorded on its LoadRun (status "failed") and makes the summary not ok.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -30,10 +36,24 @@ from neo4j import ManagedTransaction
 from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
 from nichegraph.loader.bots import BOT_SUFFIXES, SERVICE_ACCOUNTS
-from nichegraph.loader.opendigger import RepoData, better_display, parse_repo
-from nichegraph.loader.sources import Fetched, FolderSource, HttpSource
+from nichegraph.loader.bulk import load_bulk
+from nichegraph.loader.opendigger import RepoData, better_display
+from nichegraph.loader.parsing import ParsedRepos, validate_all
+from nichegraph.loader.sources import FolderSource, HttpSource
+from nichegraph.loader.summary import (
+    BULK,
+    FINISH_RUN,
+    INCREMENTAL,
+    METHODS,
+    START_RUN,
+    LoadSummary,
+    RepoFailure,
+    count_input,
+    run_properties,
+)
 from nichegraph.loader.writes import CHUNK_ROWS, EXISTING_MONTHS, RepoWriteResult, write_repo
 from nichegraph.months import Window
+from nichegraph.offline_import import ManagedServer, find_managed_server
 from nichegraph.progress import Progress
 
 MERGE_DEVELOPERS = """
@@ -62,15 +82,9 @@ SET d.isBot = bot
 RETURN count(d) AS changed
 """
 
-START_RUN = """
-CREATE (l:LoadRun {id: randomUUID(), kind: 'opendigger', source: $source,
-                   startedAt: datetime(), status: 'running', repos: $repos})
-RETURN l.id AS id
-"""
-
-FINISH_RUN = """
-MATCH (l:LoadRun {id: $id})
-SET l += $summary, l.finishedAt = datetime()
+# Bulk loads go only into a database holding nothing but load records and the writer lock.
+DATABASE_IS_EMPTY = """
+RETURN NOT EXISTS { MATCH (n) WHERE NOT n:LoadRun AND NOT n:WriterLock } AS empty
 """
 
 
@@ -81,106 +95,8 @@ class LoadOptions:
     workers: int = 1
     # the transaction function that writes one repository (bench layout swaps it)
     writer: Callable[[ManagedTransaction, RepoData], RepoWriteResult] = write_repo
-
-
-@dataclass(frozen=True)
-class RepoFailure:
-    repo: str
-    message: str
-
-
-@dataclass
-class LoadSummary:
-    source: str
-    requested: int
-    loaded: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[RepoFailure] = field(default_factory=list)
-    rows_in: int = 0
-    contributions: int = 0
-    contributions_written: int = 0
-    merged_repeats: int = 0
-    developers_merged: int = 0
-    developers_removed: int = 0
-    bot_flags_changed: int = 0
-    months_written: int = 0
-    aggregate_keys_skipped: int = 0
-    elapsed: float = 0.0
-    stopped_early: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.stopped_early
-
-    @property
-    def status(self) -> str:
-        if self.ok:
-            return "ok"
-        return "partial" if self.loaded or self.unchanged else "failed"
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["failed"] = [asdict(failure) for failure in self.failed]
-        data["status"] = self.status
-        return data
-
-    def describe(self) -> str:
-        lines = [
-            f"{len(self.loaded)} repos written, {len(self.unchanged)} unchanged, "
-            f"{len(self.failed)} failed (of {self.requested}) in {self.elapsed:.1f}s",
-            f"{self.rows_in:,} activity rows in -> {self.contributions:,} monthly contributions "
-            f"({self.merged_repeats:,} repeated (developer, repo, month) rows merged as "
-            f"sqrt(s1^2 + s2^2)); {self.contributions_written:,} written",
-            f"{self.developers_merged:,} developer merges, {self.months_written:,} repo-months written",
-        ]
-        if self.aggregate_keys_skipped:
-            lines.append(f"{self.aggregate_keys_skipped:,} yearly/quarterly roll-up keys skipped")
-        if self.bot_flags_changed:
-            lines.append(f"{self.bot_flags_changed:,} developers re-flagged by the current bot rule")
-        if self.developers_removed:
-            lines.append(f"{self.developers_removed:,} developers of failed repos removed again")
-        if self.stopped_early:
-            lines.append("stopped at the first bad repository (--strict)")
-        lines += [f"  FAILED {failure.repo}: {failure.message}" for failure in self.failed]
-        return "\n".join(lines)
-
-
-_DONE = object()
-
-
-class _Producer(threading.Thread):
-    """Fetches and parses repositories into a bounded queue (backpressure on memory)."""
-
-    def __init__(
-        self,
-        source: FolderSource | HttpSource,
-        repos: list[str],
-        window: Window | None,
-        out: queue.Queue[Any],
-    ) -> None:
-        super().__init__(name="nichegraph-fetch", daemon=True)
-        self.source, self.repos, self.window, self.out = source, repos, window, out
-        self.stop_requested = threading.Event()
-
-    def run(self) -> None:
-        try:
-            asyncio.run(self._run())
-        finally:
-            self.out.put(_DONE)
-
-    async def _run(self) -> None:
-        async for fetched in self.source.fetch_all(self.repos):
-            if self.stop_requested.is_set():
-                return
-            self.out.put(self._parse(fetched))
-
-    def _parse(self, fetched: Fetched) -> RepoData | RepoFailure:
-        if fetched.error is not None or fetched.files is None:
-            return RepoFailure(fetched.repo, str(fetched.error))
-        try:
-            return parse_repo(fetched.repo, fetched.files, self.window)
-        except NichegraphError as error:
-            return RepoFailure(fetched.repo, str(error))
+    # auto: bulk into an empty database of a local server nichegraph runs, else incremental
+    method: str = INCREMENTAL
 
 
 class DeveloperStage:
@@ -226,6 +142,26 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
+def bulk_target(graph: Graph, options: LoadOptions, progress: Progress) -> ManagedServer | None:
+    """The local server to bulk-load into, or None for the incremental path (`--method`)."""
+    if options.method not in METHODS:
+        raise NichegraphError(f"--method: {options.method!r} is not one of {', '.join(METHODS)}")
+    if options.method == INCREMENTAL:
+        return None
+    target, reason = find_managed_server(graph, graph.settings)
+    if options.writer is not write_repo:
+        target, reason = None, "a custom repository writer needs the incremental path"
+    if target is not None and not graph.read(DATABASE_IS_EMPTY)[0]["empty"]:
+        target, reason = None, f"the database at {graph.uri} already holds data"
+    if target is None:
+        if options.method == BULK:
+            raise NichegraphError(f"--method bulk: not possible, {reason}")
+        progress.note(f"incremental load: {reason}")
+        return None
+    progress.note(f"bulk load: the database at {graph.uri} is empty; importing offline into {target.home}")
+    return target
+
+
 @rare_collections()
 def load_repos(
     graph: Graph,
@@ -237,7 +173,9 @@ def load_repos(
     """Load `repos` from `source`; every repository is written whole or not at all."""
     started = time.monotonic()
     summary = LoadSummary(source=source.label, requested=len(repos))
-    graph.apply_schema()
+    target = bulk_target(graph, options, progress)
+    if target is None:
+        graph.apply_schema()
     if options.strict:
         failures = validate_all(source, repos, options.window, progress)
         if failures:
@@ -245,10 +183,20 @@ def load_repos(
             summary.stopped_early = True
             summary.elapsed = time.monotonic() - started
             return summary
-    run_id = graph.write(START_RUN, source=source.label, repos=len(repos))[0]["id"]
-    parsed: queue.Queue[Any] = queue.Queue(maxsize=6)
-    producer = _Producer(source, repos, options.window, parsed)
-    producer.start()
+    if target is not None:
+        return load_bulk(graph, ParsedRepos(source, repos, options.window), summary, target, progress, started)
+    return _load_incremental(graph, ParsedRepos(source, repos, options.window), options, summary, progress, started)
+
+
+def _load_incremental(
+    graph: Graph,
+    parsed: ParsedRepos,
+    options: LoadOptions,
+    summary: LoadSummary,
+    progress: Progress,
+    started: float,
+) -> LoadSummary:
+    run_id = graph.write(START_RUN, source=summary.source, repos=summary.requested, method=INCREMENTAL)[0]["id"]
     developers = DeveloperStage(graph)
     orphan_candidates: dict[str, list[str]] = {}
     in_flight: list[Future[Any]] = []
@@ -280,22 +228,26 @@ def load_repos(
             f"({result.months_written} months written)" if result.months_written else "(unchanged)",
         )
 
-    with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="nichegraph-write") as pool:
-        while (item := parsed.get()) is not _DONE:
-            if isinstance(item, RepoFailure):
-                record_failure(item.repo, item.message)
-                continue
-            _count_input(summary, item)
+    try:
+        with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="nichegraph-write") as pool:
             try:
-                merged_keys = developers.prepare(item, developers.changed_months(item))
-            except NichegraphError:
-                producer.stop_requested.set()
-                raise
-            slots.acquire()
-            in_flight.append(pool.submit(write, item, merged_keys))
-        for future in in_flight:
-            future.result()
-    producer.join()
+                for item in parsed:
+                    if isinstance(item, RepoFailure):
+                        record_failure(item.repo, item.message)
+                        continue
+                    count_input(summary, item)
+                    merged_keys = developers.prepare(item, developers.changed_months(item))
+                    slots.acquire()
+                    in_flight.append(pool.submit(write, item, merged_keys))
+            finally:
+                parsed.stop()
+            for future in in_flight:
+                future.result()
+    except BaseException as error:
+        summary.error = str(error) if isinstance(error, NichegraphError) else f"{type(error).__name__}: {error}"
+        _record_stopped_run(graph, run_id, summary, started)
+        raise
+    summary.error = parsed.error
     summary.developers_merged = developers.merged
     summary.developers_removed = _remove_orphans(graph, orphan_candidates)
     summary.bot_flags_changed = graph.write(
@@ -303,15 +255,17 @@ def load_repos(
     )[0]["changed"]
     summary.elapsed = time.monotonic() - started
     progress.finish()
-    graph.write(FINISH_RUN, id=run_id, summary=_run_properties(summary))
+    graph.write(FINISH_RUN, id=run_id, summary=run_properties(summary))
     return summary
 
 
-def _count_input(summary: LoadSummary, data: RepoData) -> None:
-    summary.rows_in += data.rows_in
-    summary.contributions += len(data.contributions)
-    summary.merged_repeats += data.merged_repeats
-    summary.aggregate_keys_skipped += data.skipped_aggregate_keys
+def _record_stopped_run(graph: Graph, run_id: str, summary: LoadSummary, started: float) -> None:
+    """Mark the LoadRun failed if the database still answers (the error itself is raised)."""
+    summary.elapsed = time.monotonic() - started
+    try:
+        graph.write(FINISH_RUN, id=run_id, summary=run_properties(summary))
+    except Exception:  # the database may be what failed; the original error matters more
+        return
 
 
 def _remove_orphans(graph: Graph, candidates: dict[str, list[str]]) -> int:
@@ -321,42 +275,6 @@ def _remove_orphans(graph: Graph, candidates: dict[str, list[str]]) -> int:
         rows = graph.write(REMOVE_ORPHAN_DEVELOPERS, keys=keys[start : start + CHUNK_ROWS])
         removed += rows[0]["removed"] if rows else 0
     return removed
-
-
-def _run_properties(summary: LoadSummary) -> dict[str, Any]:
-    return {
-        "status": summary.status,
-        "reposLoaded": len(summary.loaded),
-        "reposUnchanged": len(summary.unchanged),
-        "reposFailed": len(summary.failed),
-        "failedRepos": [failure.repo for failure in summary.failed],
-        "rowsIn": summary.rows_in,
-        "contributions": summary.contributions,
-        "contributionsWritten": summary.contributions_written,
-        "mergedRepeats": summary.merged_repeats,
-        "seconds": round(summary.elapsed, 2),
-    }
-
-
-def validate_all(
-    source: FolderSource | HttpSource, repos: list[str], window: Window | None, progress: Progress
-) -> list[RepoFailure]:
-    """--strict: fetch and parse everything first, so nothing is written if anything is bad."""
-    failures: list[RepoFailure] = []
-
-    async def run() -> None:
-        async for fetched in source.fetch_all(repos):
-            if fetched.error is not None or fetched.files is None:
-                failures.append(RepoFailure(fetched.repo, str(fetched.error)))
-                continue
-            try:
-                parse_repo(fetched.repo, fetched.files, window)
-            except NichegraphError as error:
-                failures.append(RepoFailure(fetched.repo, str(error)))
-
-    progress.note(f"--strict: validating {len(repos)} repositories before writing anything")
-    asyncio.run(run())
-    return sorted(failures, key=lambda failure: failure.repo)
 
 
 def read_repo_list(text: str, where: str) -> list[str]:

@@ -60,7 +60,7 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
     "load": (
         "nichegraph.bench.load",
         "bench_load_command",
-        "Load a whole OpenDigger folder into an empty database and...",
+        "Load a whole OpenDigger folder into an empty database by...",
     ),
     "events": (
         "nichegraph.bench.events",
@@ -145,8 +145,9 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
     """Explore open source ecosystems as a graph: load OpenDigger data into Neo4j,
     find niches, rivals and upstreams, read trends, and walk it in a browser."""
     # The driver logs every retried transaction (deadlocks it resolves by retrying) as a
-    # warning; real failures still surface as exceptions.
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    # warning, and a connection it drops and replaces as an error; real failures still
+    # surface as exceptions.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     ctx.obj = Settings.from_env().with_overrides(
         neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_password=neo4j_password
     )
@@ -169,6 +170,9 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 @click.option("--no-serve", is_flag=True, help="Stop after loading and analysing; do not serve the explorer")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Explorer interface (loopback by default)")
 @click.option("--port", default=5000, show_default=True, help="Explorer port")
+@click.option(
+    "--no-wait", is_flag=True, help="If another nichegraph command is writing to the graph, exit 1 instead of waiting"
+)
 @click.pass_obj
 def run(
     settings: Settings,
@@ -179,6 +183,7 @@ def run(
     no_serve: bool,
     host: str,
     port: int,
+    no_wait: bool,
 ) -> None:
     """The main job: start Neo4j if nothing answers, load the default data set, analyse it
     (niches and relations of the last 12 months, computed OpenRank), and serve the explorer.
@@ -190,10 +195,11 @@ def run(
     from nichegraph import job
 
     job.ensure_database(settings, say=click.echo)
-    if not skip_load:
-        job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
-    if not skip_analysis:
-        job.analyse(settings, say=click.echo)
+    with job.writing(settings, skip_load and skip_analysis, wait=not no_wait):
+        if not skip_load:
+            job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
+        if not skip_analysis:
+            job.analyse(settings, say=click.echo)
     if not no_serve:
         job.serve(settings, host, port)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from nichegraph import localdb
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
+from nichegraph.writelock import writer_lock
 
 Say = Callable[[str], None]
 
@@ -21,6 +23,17 @@ def ensure_database(settings: Settings, say: Say) -> None:
             return
     state = localdb.start(localdb.LocalServer.from_settings(settings), say=say)
     say(state.describe())
+
+
+@contextmanager
+def writing(settings: Settings, nothing_to_write: bool, wait: bool) -> Iterator[None]:
+    """The writer lock for the loading and analysing steps (the steps inside take it again,
+    which costs nothing in the same process), so no other writer runs in between."""
+    if nothing_to_write:
+        yield
+        return
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph run", wait=wait):
+        yield
 
 
 def load(settings: Settings, source: str, landscape_dir: Path | None, say: Say) -> None:

@@ -8,6 +8,7 @@ background from that folder, so later starts never touch the network.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -380,6 +381,8 @@ def start(server: LocalServer, say: Callable[[str], None] = print, timeout: floa
     install(server, say)
     process = None
     if current.pid is None:
+        if finish_interrupted_swap(server.home):
+            say(f"Finished swapping in the database a bulk load had imported into {server.home}")
         write_config(server)
         set_initial_password(server, java)
         process = launch(server, java)
@@ -399,6 +402,11 @@ def launch(server: LocalServer, java: str) -> subprocess.Popen[bytes]:
         f"--home-dir={server.home.resolve()}",
         f"--config-dir={server.conf_dir.resolve()}",
     ]
+    return launch_command(server, command)
+
+
+def launch_command(server: LocalServer, command: list[str]) -> subprocess.Popen[bytes]:
+    """Run a server command line in the background, detached, logging to console.log."""
     with server.console_log.open("ab") as log:
         process = subprocess.Popen(
             command,
@@ -424,7 +432,7 @@ def wait_until_answering(server: LocalServer, timeout: float, process: subproces
             raise LocalServerError(
                 f"Neo4j exited during start-up; last lines of {server.console_log}:\n" + log_tail(server)
             )
-        time.sleep(1.0)
+        time.sleep(0.25)
     raise LocalServerError(f"Neo4j did not answer within {timeout:.0f}s; see {server.home / 'logs'}")
 
 
@@ -454,3 +462,62 @@ def stop(server: LocalServer, say: Callable[[str], None] = print, timeout: float
     server.pid_file.unlink(missing_ok=True)
     say("Stopped.")
     return True
+
+
+# --- swapping in a database written offline (nichegraph/offline_import.py) ------------------
+
+SWAP_JOURNAL = "store-swap.json"
+DATABASE = "neo4j"
+
+
+def store_folders(data_dir: Path) -> list[Path]:
+    """A database's two folders under a data directory: its store and its transaction logs."""
+    return [data_dir / "databases" / DATABASE, data_dir / "transactions" / DATABASE]
+
+
+def swap_moves(home: Path, staged_data: Path, replaced: Path) -> list[tuple[Path, Path]]:
+    """The renames that put a staged database in place of the live one (the live one aside)."""
+    moves = []
+    for live, staged, aside in zip(
+        store_folders(home / "data"), store_folders(staged_data), store_folders(replaced), strict=True
+    ):
+        moves += [(live, aside), (staged, live)]
+    return moves
+
+
+def swap_in_store(home: Path, staged_data: Path, replaced: Path) -> list[tuple[Path, Path]]:
+    """Put a complete staged database in place of the stopped server's one. The renames are
+    written to a journal first: a swap interrupted half way is finished by the next start."""
+    moves = swap_moves(home, staged_data, replaced)
+    for folder in store_folders(replaced):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    journal = home / SWAP_JOURNAL
+    partial = journal.with_suffix(".partial")
+    partial.write_text(json.dumps([[str(src), str(dst)] for src, dst in moves]), encoding="utf-8")
+    partial.replace(journal)  # atomic: the journal is there whole or not at all
+    _apply_moves(moves)
+    journal.unlink()
+    return moves
+
+
+def undo_swap(moves: list[tuple[Path, Path]]) -> None:
+    """Put the replaced database back (the staged one failed to start)."""
+    _apply_moves([(dst, src) for src, dst in reversed(moves)])
+
+
+def finish_interrupted_swap(home: Path) -> bool:
+    """Complete the renames of a swap that was cut short (the import itself had finished)."""
+    journal = home / SWAP_JOURNAL
+    if not journal.exists():
+        return False
+    moves = [(Path(src), Path(dst)) for src, dst in json.loads(journal.read_text(encoding="utf-8"))]
+    _apply_moves(moves)
+    journal.unlink()
+    return True
+
+
+def _apply_moves(moves: list[tuple[Path, Path]]) -> None:
+    # each rename happens once: after an interruption the done ones are skipped
+    for src, dst in moves:
+        if src.exists() and not dst.exists():
+            src.rename(dst)

@@ -16,17 +16,18 @@
 //   month     YYYY-MM
 //   computed  the developer's OpenRank that month, computed by nichegraph
 //   active    whether the developer contributed to any repository of the graph that month
+MATCH (run:OpenRankRun {current: true})
+// the current run's slot holds the values; its decay rule derives the inactive months, and it
+// gives no value after the last month it holds
 MATCH (d:Developer {key: toLower($login)})
-MATCH (run:OpenRankRun {id: d.openrankRun})
-// no value after the last month any run computed
-CALL () { MATCH (r:OpenRankRun) RETURN max(r.last) AS computedUntil }
-WITH d, run, [m IN coalesce(d.openrankMonths, []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS at,
-     [m IN [$last, computedUntil] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS ends
-WITH d, run, at, CASE WHEN ends[0] < ends[1] THEN ends[0] ELSE ends[1] END AS lastAt
+WITH d, run, d['openrankComputed' + run.slot] AS values,
+     [m IN coalesce(d['openrankMonths' + run.slot], []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS at,
+     [m IN [$last, coalesce(run.computedUntil, run.last)] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS ends
+WITH d, run, values, at, CASE WHEN ends[0] < ends[1] THEN ends[0] ELSE ends[1] END AS lastAt
 UNWIND range(0, size(at) - 1) AS i
 // this active month and the inactive ones up to the next active month (or the window's end)
 UNWIND range(0, coalesce(at[i + 1] - 1, lastAt) - at[i]) AS gap
-WITH d, run, d.openrankComputed[i] AS value, at[i] + gap AS monthAt, gap
+WITH d, run, values[i] AS value, at[i] + gap AS monthAt, gap
 WHERE gap = 0 OR value * run.paramAttenuation ^ (gap - 1) > run.paramMinValue
 WITH d, toString(monthAt / 12) + '-' + right('0' + toString(monthAt % 12 + 1), 2) AS month,
      value * run.paramAttenuation ^ gap AS computed, gap = 0 AS active

@@ -12,7 +12,9 @@
 //   repo       repository name
 //   published  OpenDigger's published OpenRank (computed on all of GitHub)
 //   computed   OpenRank computed by nichegraph from this graph (`nichegraph openrank`)
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 MATCH (m:RepoMonth)
-WHERE $first <= m.month <= $last AND m.openrank IS NOT NULL AND m.openrankComputed IS NOT NULL
-RETURN m.month AS month, m.repo AS repo, m.openrank AS published, m.openrankComputed AS computed
+WHERE $first <= m.month <= $last AND m.openrank IS NOT NULL AND m[computedKey] IS NOT NULL
+RETURN m.month AS month, m.repo AS repo, m.openrank AS published, m[computedKey] AS computed
 ORDER BY month, repo

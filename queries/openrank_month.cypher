@@ -16,25 +16,25 @@
 //   name       repository name or developer key (lower-cased login)
 //   computed   OpenRank computed by nichegraph for that month
 //   published  OpenDigger's published OpenRank (repositories only; null for developers)
-CALL () {
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+// the current run's slot holds the values; its decay rule derives the inactive months, and it
+// gives no value after the last month it holds
+CALL (current) {
+  WITH current.slot AS slot
   MATCH (m:RepoMonth {month: $month})
-  WHERE m.openrankComputed IS NOT NULL
-  RETURN 'repo' AS kind, m.repo AS name, m.openrankComputed AS computed, m.openrank AS published
+  WHERE m['openrankComputed' + slot] IS NOT NULL
+  RETURN 'repo' AS kind, m.repo AS name, m['openrankComputed' + slot] AS computed, m.openrank AS published
   UNION ALL
-  // no value after the last month any run computed
-  CALL () { MATCH (r:OpenRankRun) RETURN max(r.last) AS computedUntil }
+  WITH current, current.slot AS slot
   MATCH (d:Developer)
-  WHERE d.openrankMonths[0] <= $month <= computedUntil
-  // the decay rule of the run that wrote the developer's values, read once per run
-  WITH d.openrankRun AS runId, collect(d) AS developers
-  MATCH (run:OpenRankRun {id: runId})
-  UNWIND developers AS d
-  WITH d, run, [i IN range(0, size(d.openrankMonths) - 1) WHERE d.openrankMonths[i] <= $month][-1] AS i
-  WITH d, run, d.openrankComputed[i] AS last,
+  WHERE d['openrankMonths' + slot][0] <= $month <= coalesce(current.computedUntil, current.last)
+  WITH current, d, d['openrankMonths' + slot] AS months, d['openrankComputed' + slot] AS values
+  WITH current, d, months, values, [i IN range(0, size(months) - 1) WHERE months[i] <= $month][-1] AS i
+  WITH current, d, values[i] AS last,
        toInteger(left($month, 4)) * 12 + toInteger(right($month, 2))
-       - toInteger(left(d.openrankMonths[i], 4)) * 12 - toInteger(right(d.openrankMonths[i], 2)) AS gap
-  WHERE gap = 0 OR last * run.paramAttenuation ^ (gap - 1) > run.paramMinValue
-  RETURN 'developer' AS kind, d.key AS name, last * run.paramAttenuation ^ gap AS computed, null AS published
+       - toInteger(left(months[i], 4)) * 12 - toInteger(right(months[i], 2)) AS gap
+  WHERE gap = 0 OR last * current.paramAttenuation ^ (gap - 1) > current.paramMinValue
+  RETURN 'developer' AS kind, d.key AS name, last * current.paramAttenuation ^ gap AS computed, null AS published
 }
 WITH kind, name, computed, published
 ORDER BY kind DESC, computed DESC, name

@@ -1,7 +1,8 @@
 // openrank_runs: When was OpenRank computed from this graph, for which months and with which parameters?
 // One row per `nichegraph openrank` run, latest first. Its values are stored beside the published
-// ones (RepoMonth.openrankComputed; Developer.openrankMonths / openrankComputed); a later run over
-// the same months replaces them.
+// ones, in the slot (A or B) the run names: RepoMonth.openrankComputedA, Developer.openrankMonthsA /
+// openrankComputedA / openrankActivityA; readers read the `current` run's slot, and a new run writes
+// the other one before it becomes current.
 //
 // Parameters: none
 //
@@ -16,8 +17,11 @@
 //   activityScale   factor from squared score to the sigmoid's activity units
 //   tail            whether unlisted developers were stood in for
 //   developerMonths developer values written
+//   current         whether readers read this run's values now
+//   slot            A or B: the property names holding its values
 MATCH (run:OpenRankRun)
 RETURN run.id AS id, run.first AS first, run.last AS last, run.finishedAt AS finishedAt, run.seconds AS seconds,
        run.warmStart AS warmStart, run.paramDeveloperInit AS developerInit,
-       run.paramActivityScale AS activityScale, run.paramTail AS tail, run.developersValued AS developerMonths
+       run.paramActivityScale AS activityScale, run.paramTail AS tail, run.developersValued AS developerMonths,
+       coalesce(run.current, false) AS current, run.slot AS slot
 ORDER BY finishedAt DESC, id DESC

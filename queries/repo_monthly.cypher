@@ -15,8 +15,10 @@
 //   stars             new stars that month
 //   participants      developers with any activity that month
 //   busFactor         fewest developers producing half the activity
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 MATCH (m:RepoMonth {repo: $repo})
 WHERE $first <= m.month <= $last
-RETURN m.month AS month, m.openrank AS openrank, m.openrankComputed AS openrankComputed,
+RETURN m.month AS month, m.openrank AS openrank, m[computedKey] AS openrankComputed,
        m.activity AS activity, m.stars AS stars, m.participants AS participants, m.busFactor AS busFactor
 ORDER BY month

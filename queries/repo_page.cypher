@@ -33,15 +33,17 @@
 //                  (false for a project known only from a landscape, a loaded network or an OpenRank series)
 //   series         the landscape series files its OpenRank months come from, if any
 //   role           {role: 'hub', reason} when it is a distribution hub in the window (in no niche), else null
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 MATCH (r:Repo {name: $repo})
 // the developer figures as the analysis stored them for the window (RepoWindow), when it holds
 // enough top developers; else aggregated here, the same way
 OPTIONAL MATCH (r)-[:HAS_WINDOW]->(stored:RepoWindow {window: $window})
-WITH r, CASE WHEN size(stored.topLogins) >= $limit OR size(stored.topLogins) = stored.developers THEN stored END AS stored
-CALL (r) {
+WITH r, computedKey, CASE WHEN size(stored.topLogins) >= $limit OR size(stored.topLogins) = stored.developers THEN stored END AS stored
+CALL (r, computedKey) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
   WITH m ORDER BY m.month
-  RETURN collect({month: m.month, openrank: m.openrank, openrankComputed: m.openrankComputed,
+  RETURN collect({month: m.month, openrank: m.openrank, openrankComputed: m[computedKey],
                   activity: m.activity, stars: m.stars, participants: m.participants,
                   busFactor: m.busFactor}) AS months,
          avg(CASE WHEN $first <= m.month <= $last THEN m.openrank END) AS meanOpenrank,

@@ -27,16 +27,18 @@
 //   months                months of the window with data
 //   domain                hand-made landscape domain, if any
 //   window                the window FIRST:LAST
-WITH (toInteger(left($last, 4)) - toInteger(left($first, 4))) * 12
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey,
+     (toInteger(left($last, 4)) - toInteger(left($first, 4))) * 12
        + toInteger(right($last, 2)) - toInteger(right($first, 2)) + 1 AS length
 UNWIND $repos AS name
 MATCH (r:Repo {name: name})
-CALL (r) {
+CALL (r, computedKey) {
   OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
   WHERE $first <= m.month <= $last
   WITH m ORDER BY m.month
-  RETURN sum(coalesce(m.openrank, 0)) AS published, sum(coalesce(m.openrankComputed, 0)) AS computed,
-         count(m.openrankComputed) AS computedMonths, avg(m.participants) AS participants,
+  RETURN sum(coalesce(m.openrank, 0)) AS published, sum(coalesce(m[computedKey], 0)) AS computed,
+         count(m[computedKey]) AS computedMonths, avg(m.participants) AS participants,
          avg(m.busFactor) AS busFactor, last(collect(m.busFactor)) AS lastBusFactor,
          CASE WHEN count(m.newContributors) > 0 THEN sum(m.newContributors) END AS newContributors,
          CASE WHEN count(m.stars) > 0 THEN sum(m.stars) END AS stars,

@@ -3,7 +3,7 @@
 // they bring to it in the window: each month, a developer's OpenRank (computed by
 // `nichegraph openrank`; OpenDigger publishes none for our data) split over the repositories they
 // worked on that month in proportion to their squared activity score, as the OpenRank graph's
-// developer-to-repository edges split it (the month's total is stored as openrankActivity).
+// developer-to-repository edges split it (the month's total is stored as openrankActivity<slot>).
 // `share` is that amount over the sum for all the project's developers. Empty until
 // `nichegraph openrank` has run.
 //
@@ -23,16 +23,19 @@
 //   activeMonths  months of the window the developer was active in the project
 //   source        computed
 //   window        the window FIRST:LAST
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH current.slot AS slot
 UNWIND $repos AS name
 MATCH (:Repo {name: name})<-[c:CONTRIBUTED]-(d:Developer)
 WHERE $first <= c.month <= $last AND c.activity > 0
 // group by developer first: flags and the OpenRank arrays are then read once per developer,
 // not once per monthly edge
-WITH name, d, collect({month: c.month, activity: c.activity}) AS contributions
+WITH slot, name, d, collect({month: c.month, activity: c.activity}) AS contributions
 WHERE NOT d.isBot
-WITH name, d, contributions, d.openrankMonths AS months, d.openrankComputed AS computed, d.openrankActivity AS totals
+WITH name, d, contributions, d['openrankMonths' + slot] AS months, d['openrankComputed' + slot] AS computed,
+     d['openrankActivity' + slot] AS totals
 WHERE months IS NOT NULL
-// the window's months of the developer's arrays; openrankActivity is the developer's summed
+// the window's months of the current run's arrays; the activity one is the developer's summed
 // squared scores that month over all repositories, stored by `nichegraph openrank` beside the
 // value it splits
 WITH name, d, contributions,

@@ -16,27 +16,28 @@
 //   shared      developers active in both in the window
 //   developers  the top shared developers: {login, openrank, activityA, activityB}
 //   window      the window FIRST:LAST
+OPTIONAL MATCH (run:OpenRankRun {current: true})
+// the current run's slot holds the values; its decay rule derives the inactive months
+WITH run, run.slot AS slot, coalesce(run.computedUntil, run.last) AS computedUntil
 UNWIND $repos AS a
 UNWIND $repos AS b
-WITH a, b WHERE a < b
+WITH run, slot, computedUntil, a, b WHERE a < b
 MATCH (:Repo {name: a})<-[ca:CONTRIBUTED]-(d:Developer)
 WHERE $first <= ca.month <= $last
-WITH a, b, d, sum(ca.activity) AS activityA
+WITH run, slot, computedUntil, a, b, d, sum(ca.activity) AS activityA
 // the bot flag read once per developer, not once per monthly edge
 WHERE NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: b})
 WHERE $first <= cb.month <= $last
-WITH a, b, d, activityA, sum(cb.activity) AS activityB,
-     [m IN coalesce(d.openrankMonths, []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2))] AS at
-OPTIONAL MATCH (run:OpenRankRun {id: d.openrankRun})
-CALL () { MATCH (r:OpenRankRun) RETURN max(r.last) AS computedUntil }
+WITH run, computedUntil, a, b, d, activityA, sum(cb.activity) AS activityB, d['openrankComputed' + slot] AS computed,
+     [m IN coalesce(d['openrankMonths' + slot], []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2))] AS at
 // each window month: the developer's last active month up to it; an inactive month's value is
 // that month's value x the attenuation per month, while last month's was above the minimum
-WITH a, b, d, activityA, activityB, run, computedUntil,
+WITH a, b, d, activityA, activityB, run,
      [w IN range(toInteger(left($first, 4)) * 12 + toInteger(right($first, 2)),
                  toInteger(left($last, 4)) * 12 + toInteger(right($last, 2)))
       WHERE w <= toInteger(left(computedUntil, 4)) * 12 + toInteger(right(computedUntil, 2)) |
-      [i IN range(0, size(at) - 1) WHERE at[i] <= w | {gap: w - at[i], value: d.openrankComputed[i]}][-1]] AS latest
+      [i IN range(0, size(at) - 1) WHERE at[i] <= w | {gap: w - at[i], value: computed[i]}][-1]] AS latest
 WITH a, b, d, activityA, activityB,
      [x IN latest WHERE x IS NOT NULL AND (x.gap = 0 OR x.value * run.paramAttenuation ^ (x.gap - 1) > run.paramMinValue)
       | CASE WHEN x.gap = 0 THEN x.value ELSE x.value * run.paramAttenuation ^ x.gap END] AS values

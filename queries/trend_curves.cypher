@@ -22,6 +22,8 @@
 //   participants  developers with any activity that month (published)
 //   source        published | computed: where openrank comes from
 //   window        the window FIRST:LAST
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 MATCH (r:Repo)
 WHERE CASE
   WHEN $niche IS NOT NULL THEN EXISTS { (r)-[:IN_NICHE]->(:Niche {id: $niche}) }
@@ -33,7 +35,7 @@ END
 MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
 WHERE $first <= m.month <= $last
 RETURN r.name AS repo, m.month AS month,
-       CASE WHEN $computed THEN m.openrankComputed ELSE m.openrank END AS openrank,
+       CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END AS openrank,
        m.activity AS activity, m.stars AS stars, m.participants AS participants,
        CASE WHEN $computed THEN 'computed' ELSE 'published' END AS source, $first + ':' + $last AS window
 ORDER BY repo, month

@@ -31,6 +31,8 @@
 //   domain              hand-made landscape domain, if any
 //   source              published | computed (the OpenRank figures)
 //   window              the window FIRST:LAST
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 MATCH (r:Repo)
 WHERE CASE
   WHEN $niche IS NOT NULL THEN EXISTS { (r)-[:IN_NICHE]->(:Niche {id: $niche}) }
@@ -41,9 +43,9 @@ WHERE CASE
 END
 MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
 WHERE $first <= m.month <= $last
-WITH r, m ORDER BY m.month
+WITH r, m, computedKey ORDER BY m.month
 WITH r, collect({month: m.month, attention: m.attention, activity: coalesce(m.activity, 0),
-                 openrank: CASE WHEN $computed THEN m.openrankComputed ELSE m.openrank END}) AS series
+                 openrank: CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END}) AS series
 WITH r, series,
      reduce(best = null, x IN series |
        CASE WHEN x.openrank IS NOT NULL AND (best IS NULL OR x.openrank > best.openrank) THEN x ELSE best END)

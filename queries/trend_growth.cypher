@@ -23,14 +23,17 @@
 //   rates           growth rate into each quarter after the first (null after a 0)
 //   source          published | computed
 //   window          the window FIRST:LAST
-WITH toInteger(left($first, 4)) * 12 + toInteger(right($first, 2)) - 1 AS firstIndex,
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey,
+     toInteger(left($first, 4)) * 12 + toInteger(right($first, 2)) - 1 AS firstIndex,
      toInteger(left($last, 4)) * 12 + toInteger(right($last, 2)) - 1 AS lastIndex
 UNWIND range(firstIndex, lastIndex) AS index
-WITH toString(index / 12) + '-' + right('0' + toString(index % 12 + 1), 2) AS month
-WITH left(month, 4) + 'Q' + toString((toInteger(right(month, 2)) + 2) / 3) AS quarter, collect(month) AS months
+WITH computedKey, toString(index / 12) + '-' + right('0' + toString(index % 12 + 1), 2) AS month
+WITH computedKey, left(month, 4) + 'Q' + toString((toInteger(right(month, 2)) + 2) / 3) AS quarter,
+     collect(month) AS months
 WHERE size(months) = 3
-WITH quarter, months ORDER BY quarter
-WITH collect(quarter) AS quarters, collect(months) AS quarterMonths
+WITH computedKey, quarter, months ORDER BY quarter
+WITH computedKey, collect(quarter) AS quarters, collect(months) AS quarterMonths
 MATCH (r:Repo)
 WHERE CASE
   WHEN $niche IS NOT NULL THEN EXISTS { (r)-[:IN_NICHE]->(:Niche {id: $niche}) }
@@ -39,11 +42,11 @@ WHERE CASE
   WHEN size($repos) > 0 THEN r.name IN $repos
   ELSE true
 END
-CALL (r, quarterMonths) {
+CALL (r, quarterMonths, computedKey) {
   UNWIND range(0, size(quarterMonths) - 1) AS q
   OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
   WHERE m.month IN quarterMonths[q]
-  WITH q, sum(coalesce(CASE WHEN $computed THEN m.openrankComputed ELSE m.openrank END, 0)) / 3.0 AS mean
+  WITH q, sum(coalesce(CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END, 0)) / 3.0 AS mean
   ORDER BY q
   RETURN collect(mean) AS quarterly
 }

@@ -28,6 +28,8 @@
 //   domain          hand-made landscape domain, if any
 //   source          published | computed
 //   window          the window FIRST:LAST
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey
 CALL () {
   MATCH (m:RepoMonth)
   RETURN min(m.month) AS dataStart
@@ -47,7 +49,7 @@ CALL (r) {
 }
 MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
 WHERE $first <= m.month <= $last
-WITH dataStart, r, firstActivity, m, CASE WHEN $computed THEN m.openrankComputed ELSE m.openrank END AS openrank
+WITH dataStart, r, firstActivity, m, CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END AS openrank
 ORDER BY openrank IS NULL, openrank DESC
 WITH dataStart, r, firstActivity, collect({month: m.month, openrank: openrank})[0] AS peak,
      sum(coalesce(openrank, 0)) AS total

@@ -26,14 +26,16 @@
 //   months        months of the period inside the window
 //   source        published | computed
 //   window        the window FIRST:LAST
-WITH toInteger(left($first, 4)) * 12 + toInteger(right($first, 2)) - 1 AS firstIndex,
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey,
+     toInteger(left($first, 4)) * 12 + toInteger(right($first, 2)) - 1 AS firstIndex,
      toInteger(left($last, 4)) * 12 + toInteger(right($last, 2)) - 1 AS lastIndex
 UNWIND range(firstIndex, lastIndex) AS index
-WITH toString(index / 12) + '-' + right('0' + toString(index % 12 + 1), 2) AS month
-WITH month, CASE WHEN $period = 'quarter'
+WITH computedKey, toString(index / 12) + '-' + right('0' + toString(index % 12 + 1), 2) AS month
+WITH computedKey, month, CASE WHEN $period = 'quarter'
                  THEN left(month, 4) + 'Q' + toString((toInteger(right(month, 2)) + 2) / 3)
                  ELSE left(month, 4) END AS period
-WITH period, collect(month) AS periodMonths
+WITH computedKey, period, collect(month) AS periodMonths
 MATCH (r:Repo)
 WHERE CASE
   WHEN $niche IS NOT NULL THEN EXISTS { (r)-[:IN_NICHE]->(:Niche {id: $niche}) }
@@ -45,7 +47,7 @@ END
 OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
 WHERE m.month IN periodMonths
 WITH period, size(periodMonths) AS months, r,
-     sum(coalesce(CASE WHEN $computed THEN m.openrankComputed ELSE m.openrank END, 0)) AS total
+     sum(coalesce(CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END, 0)) AS total
 WITH period, months, r, total / months AS meanOpenrank
 WHERE meanOpenrank > 0
 ORDER BY period, meanOpenrank DESC, r.name

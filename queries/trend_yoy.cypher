@@ -27,7 +27,8 @@
 //   source          published | computed
 //   window          the window FIRST:LAST
 //   previousWindow  the same months one year earlier
-WITH $first AS first, $last AS last,
+OPTIONAL MATCH (current:OpenRankRun {current: true})
+WITH 'openrankComputed' + current.slot AS computedKey, $first AS first, $last AS last,
      toString(toInteger(left($first, 4)) - 1) + right($first, 3) AS previousFirst,
      toString(toInteger(left($last, 4)) - 1) + right($last, 3) AS previousLast,
      (toInteger(left($last, 4)) - toInteger(left($first, 4))) * 12
@@ -43,7 +44,7 @@ END
 OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
 WHERE (previousFirst <= m.month <= previousLast OR first <= m.month <= last)
 WITH r, first, last, previousFirst, previousLast, length, m,
-     CASE WHEN $computed THEN m.openrankComputed ELSE m.openrank END AS value
+     CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END AS value
 WITH r, first, last, previousFirst, previousLast, length,
      sum(CASE WHEN m.month >= first THEN coalesce(value, 0) ELSE 0 END) / length AS current,
      sum(CASE WHEN m.month <= previousLast THEN coalesce(value, 0) ELSE 0 END) / length AS previous,

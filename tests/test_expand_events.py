@@ -29,8 +29,11 @@ def test_expand_from_events_with_openrank_from_the_graph(scratch: Graph, tmp_pat
     assert nichegraph(uri, "load", "opendigger", str(tmp_path / "opendigger")).returncode == 0
     loaded = nichegraph(uri, "load", "events", str(events), "--repos", "c/two")
     assert loaded.returncode == 0, loaded.stderr
-    # what `nichegraph openrank` would have stored for it
-    scratch.write("MATCH (m:RepoMonth {repo: 'c/two', month: '2023-03'}) SET m.openrankComputed = 15.0")
+    # what `nichegraph openrank` would have stored for it, in the slot of the current run
+    scratch.write(
+        "CREATE (:OpenRankRun {id: 'by-hand', current: true, slot: 'A'}) WITH 1 AS one "
+        "MATCH (m:RepoMonth {repo: 'c/two', month: '2023-03'}) SET m.openrankComputedA = 15.0"
+    )
 
     done = nichegraph(
         uri, "expand", "--events", str(events), "--seeds", "seed/a", "--months", "2023-03:2023-03",

@@ -30,6 +30,9 @@ def start_load(graph: Graph, repos_file: Path) -> subprocess.Popen[str]:
             str(TOP300),
             "--repos-file",
             str(repos_file),
+            # the path that writes repository by repository (the bulk path: tests/test_load_bulk.py)
+            "--method",
+            "incremental",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -155,7 +155,7 @@ def test_a_failure_inside_the_transaction_rolls_the_repository_back(
 def test_cli_exits_non_zero_with_a_summary(scratch: Graph, tmp_path: Path) -> None:
     stem, edit, message = CASES["negative score"]
     root = make_source(tmp_path, stem, edit)
-    result = nichegraph(scratch.uri, "load", "opendigger", str(root))
+    result = nichegraph(scratch.uri, "load", "opendigger", str(root), "--method", "incremental")
     assert result.returncode == 1
     assert f"FAILED {VICTIM}" in result.stderr and message in result.stderr
     assert "3 repos written, 0 unchanged, 1 failed (of 4)" in result.stderr

@@ -10,6 +10,7 @@ import pytest
 from nichegraph.analysis.openrank.run import correlation_by_month
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
+from tests.support.openrank_slots import read_computed
 from tests.support.trend_fixtures import series
 
 
@@ -25,9 +26,10 @@ def published_from_files(repos: list[str]) -> pd.DataFrame:
 
 def test_published_values_stay_and_computed_ones_sit_beside_them(full_graph: Graph, openrank_computed: dict) -> None:
     rows = pd.DataFrame(
-        full_graph.read(
+        read_computed(
+            full_graph,
             "MATCH (m:RepoMonth) RETURN m.repo AS repo, m.month AS month, m.openrank AS published, "
-            "m.openrankComputed AS computed"
+            "m[$computed] AS computed",
         )
     )
     files = published_from_files(sorted(rows["repo"].unique()))
@@ -46,18 +48,22 @@ def test_published_values_stay_and_computed_ones_sit_beside_them(full_graph: Gra
 
 def test_every_active_developer_has_a_value_and_bots_none(full_graph: Graph, openrank_computed: dict) -> None:
     month = openrank_computed["window"].last
-    row = full_graph.read(
+    row = read_computed(
+        full_graph,
         "MATCH (d:Developer)-[c:CONTRIBUTED {month: $month}]->() WHERE NOT d.isBot AND c.activity > 0 "
         "WITH DISTINCT d "
-        "RETURN count(d) AS active, count(CASE WHEN $month IN d.openrankMonths THEN 1 END) AS valued",
+        "RETURN count(d) AS active, count(CASE WHEN $month IN d[$months] THEN 1 END) AS valued",
         month=month,
     )[0]
     assert row["active"] == row["valued"] > 10_000
-    bots = full_graph.read("MATCH (d:Developer {isBot: true}) WHERE d.openrankMonths IS NOT NULL RETURN count(d) AS n")
+    bots = read_computed(
+        full_graph, "MATCH (d:Developer {isBot: true}) WHERE d[$months] IS NOT NULL RETURN count(d) AS n"
+    )
     assert bots[0]["n"] == 0
-    shapes = full_graph.read(
-        "MATCH (d:Developer) WHERE d.openrankMonths IS NOT NULL "
-        "RETURN count(d) AS n, sum(CASE WHEN size(d.openrankMonths) = size(d.openrankComputed) THEN 1 END) AS ok"
+    shapes = read_computed(
+        full_graph,
+        "MATCH (d:Developer) WHERE d[$months] IS NOT NULL "
+        "RETURN count(d) AS n, sum(CASE WHEN size(d[$months]) = size(d[$computed]) THEN 1 END) AS ok",
     )[0]
     assert shapes["n"] == shapes["ok"] > 700_000
 
@@ -66,9 +72,10 @@ def test_correlation_report_matches_an_independent_spearman(full_graph: Graph, o
     window = openrank_computed["window"]
     report = correlation_by_month(full_graph, window)
     stored = pd.DataFrame(
-        full_graph.read(
-            "MATCH (m:RepoMonth) WHERE m.openrankComputed IS NOT NULL "
-            "RETURN m.repo AS repo, m.month AS month, m.openrankComputed AS computed"
+        read_computed(
+            full_graph,
+            "MATCH (m:RepoMonth) WHERE m[$computed] IS NOT NULL "
+            "RETURN m.repo AS repo, m.month AS month, m[$computed] AS computed",
         )
     )
     both = published_from_files(sorted(stored["repo"].unique())).merge(stored, on=["repo", "month"])
@@ -88,24 +95,25 @@ def test_openrank_month_lists_the_leaders(full_graph: Graph, openrank_computed: 
     assert [row["kind"] for row in rows] == ["repo"] * 5 + ["developer"] * 5
     repo_values = [row["computed"] for row in rows[:5]]
     assert repo_values == sorted(repo_values, reverse=True)
-    top = full_graph.read("MATCH (m:RepoMonth {month: $month}) RETURN max(m.openrankComputed) AS top", month=month)[0][
-        "top"
-    ]
+    top = read_computed(full_graph, "MATCH (m:RepoMonth {month: $month}) RETURN max(m[$computed]) AS top", month=month)[
+        0
+    ]["top"]
     assert repo_values[0] == top
 
 
 def test_developer_activity_totals_match_their_contributions(full_graph: Graph, openrank_computed: dict) -> None:
     """openrankActivity (what trend_compare_developers splits a developer's OpenRank by) is the
     month's summed squared scores over all the developer's repositories."""
-    rows = full_graph.read(
+    rows = read_computed(
+        full_graph,
         """
         MATCH (d:Developer) WHERE d.key IN ['ezyang', 'alband', 'kshitij12345', 'adamjstewart']
-          AND d.openrankActivity IS NOT NULL
-        UNWIND range(0, size(d.openrankMonths) - 1) AS i
-        WITH d, d.openrankMonths[i] AS month, d.openrankActivity[i] AS stored
+          AND d[$activity] IS NOT NULL
+        UNWIND range(0, size(d[$months]) - 1) AS i
+        WITH d, d[$months][i] AS month, d[$activity][i] AS stored
         OPTIONAL MATCH (d)-[c:CONTRIBUTED {month: month}]->()
         RETURN d.key AS key, month, stored, sum(c.activity ^ 2) AS expected
-        """
+        """,
     )
     assert len(rows) > 100
     assert all(abs(row["stored"] - row["expected"]) <= 1e-6 * max(1.0, row["expected"]) for row in rows)

@@ -17,6 +17,7 @@ from nichegraph.months import Window
 from nichegraph.queries.library import run_query
 from tests.support.cli import nichegraph
 from tests.support.openrank_by_hand import EXACT, K, one_repo_month, sigmoid
+from tests.support.openrank_slots import read_computed
 from tests.support.trend_fixtures import create_graph, months
 from tests.unit.test_openrank_legacy import alone, january
 
@@ -65,15 +66,17 @@ def expected_values() -> dict[tuple[str, str], float]:
 def stored(graph: Graph) -> dict[tuple[str, str], float]:
     values = {
         (row["repo"], row["month"]): row["value"]
-        for row in graph.read(
-            "MATCH (m:RepoMonth) WHERE m.openrankComputed IS NOT NULL "
-            "RETURN m.repo AS repo, m.month AS month, m.openrankComputed AS value"
+        for row in read_computed(
+            graph,
+            "MATCH (m:RepoMonth) WHERE m[$computed] IS NOT NULL "
+            "RETURN m.repo AS repo, m.month AS month, m[$computed] AS value",
         )
     }
     # developers store their active months; the library query derives the inactive ones
-    for row in graph.read(
-        "MATCH (d:Developer) WHERE d.openrankMonths IS NOT NULL "
-        "RETURN d.key AS key, d.openrankMonths AS months, d.openrankComputed AS values"
+    for row in read_computed(
+        graph,
+        "MATCH (d:Developer) WHERE d[$months] IS NOT NULL "
+        "RETURN d.key AS key, d[$months] AS months, d[$computed] AS values",
     ):
         assert row["months"] == sorted(row["months"]) and len(row["months"]) == len(row["values"])
         series = run_query(graph, "developer_openrank", login=row["key"], first="0001-01", last="9999-12")
@@ -123,7 +126,7 @@ def test_the_default_legacy_rule_is_stored_and_its_decay_derived(scratch: Graph)
     got = stored(scratch)
     assert got.keys() == expected.keys()
     assert got == pytest.approx(expected, rel=1e-9)
-    stored_months = scratch.read("MATCH (d:Developer {key: 'd2'}) RETURN d.openrankMonths AS months")[0]["months"]
+    stored_months = read_computed(scratch, "MATCH (d:Developer {key: 'd2'}) RETURN d[$months] AS months")[0]["months"]
     assert stored_months == ["2020-01"]
 
 

@@ -15,6 +15,7 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.months import Window
 from tests.support.cli import nichegraph
+from tests.support.openrank_slots import read_computed
 from tests.support.trend_fixtures import (
     all_details,
     mean_over,
@@ -242,9 +243,10 @@ def test_top_developer_shares_follow_the_openrank_split(graph: Graph, openrank_c
     ]
     values = {
         row["key"]: dict(zip(row["months"], row["values"], strict=True))
-        for row in graph.read(
-            "MATCH (d:Developer) WHERE d.key IN $keys RETURN d.key AS key, d.openrankMonths AS months, "
-            "d.openrankComputed AS values",
+        for row in read_computed(
+            graph,
+            "MATCH (d:Developer) WHERE d.key IN $keys RETURN d.key AS key, d[$months] AS months, "
+            "d[$computed] AS values",
             keys=keys,
         )
     }
@@ -268,9 +270,10 @@ def test_computed_curves_are_the_stored_values(graph: Graph, openrank_computed: 
     result = tm.curves(graph, tm.select(graph, "pytorch/pytorch"), Window("2022-04", "2023-03"), computed=True)
     stored = {
         row["month"]: row["v"]
-        for row in graph.read(
+        for row in read_computed(
+            graph,
             "MATCH (m:RepoMonth {repo: 'pytorch/pytorch'}) WHERE '2022-04' <= m.month <= '2023-03' "
-            "RETURN m.month AS month, m.openrankComputed AS v"
+            "RETURN m.month AS month, m[$computed] AS v",
         )
     }
     assert result["openrank"] == "computed"

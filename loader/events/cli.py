@@ -8,6 +8,7 @@ import click
 
 from nichegraph.config import Settings
 from nichegraph.output import to_json
+from nichegraph.writelock import no_wait_option
 
 
 @click.command("events")
@@ -25,6 +26,7 @@ from nichegraph.output import to_json
 )
 @click.option("--workers", default=1, show_default=True, help="Parallel repository transactions")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout")
+@no_wait_option
 @click.pass_obj
 def load_events(
     settings: Settings,
@@ -36,6 +38,7 @@ def load_events(
     weights: str,
     workers: int,
     as_json: bool,
+    no_wait: bool,
 ) -> None:
     """Load developer activity computed from raw GitHub events, as OpenDigger computes it: SOURCE is
     GH Archive hourly files (*.json.gz: a folder, a glob or a file, read by embedded ClickHouse) or
@@ -45,7 +48,7 @@ def load_events(
     from nichegraph.loader.events.load import Selection, run_events_load
 
     selection = Selection.from_options(repos, seeds, top)
-    result = run_events_load(settings, source, selection, months, weights, workers)
+    result = run_events_load(settings, source, selection, months, weights, workers, wait=not no_wait)
     if as_json:
         click.echo(to_json(result.to_dict()))
     else:

@@ -19,6 +19,7 @@ from nichegraph.loader.opendigger import check_repo_name
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos, read_repo_list
 from nichegraph.months import Window, parse_window
 from nichegraph.progress import Progress
+from nichegraph.writelock import writer_lock
 
 DEFAULT_TOP = 50
 
@@ -100,8 +101,9 @@ def run_events_load(
     weights: str = "current",
     workers: int = 1,
     quiet: bool = False,
+    wait: bool = True,
 ) -> EventsLoad:
-    """Everything `load events` does."""
+    """Everything `load events` does (the writer lock taken once the events are read)."""
     if workers < 1:
         raise BadParameter("--workers: must be at least 1")
     window = parse_window(months, "--months") if months else None
@@ -120,7 +122,7 @@ def run_events_load(
     repos = events.repo_names()
     progress.total = len(repos)
     progress.note(f"Loading {len(repos)} repositories from {label} into {settings.neo4j_uri}")
-    with Graph(settings) as graph:
+    with Graph(settings) as graph, writer_lock(graph, "nichegraph load events", wait=wait):
         summary = load_repos(graph, events, repos, LoadOptions(window=window, workers=workers), progress)
     return EventsLoad(summary, activity, imported, overlap)
 

@@ -19,15 +19,16 @@ RETURN type(r) AS type, coalesce(a.key, a.name, a.repo + '@' + a.month) AS start
 """
 
 
-def _freeze(value: Any) -> Any:
+def _freeze(value: Any, typed: bool = False) -> Any:
     if isinstance(value, dict):
-        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
+        return tuple(sorted((key, _freeze(item, typed)) for key, item in value.items()))
     if isinstance(value, list):
-        return tuple(_freeze(item) for item in value)
-    return value
+        return tuple(_freeze(item, typed) for item in value)
+    # typed: 3 and 3.0 differ, as a long and a double do in Neo4j
+    return (type(value).__name__, value) if typed else value
 
 
-def graph_fingerprint(graph: Graph) -> tuple[Counter[Any], Counter[Any]]:
-    nodes = Counter(_freeze(row) for row in graph.read(NODES))
-    relationships = Counter(_freeze(row) for row in graph.read(RELATIONSHIPS))
+def graph_fingerprint(graph: Graph, typed: bool = False) -> tuple[Counter[Any], Counter[Any]]:
+    nodes = Counter(_freeze(row, typed) for row in graph.read(NODES))
+    relationships = Counter(_freeze(row, typed) for row in graph.read(RELATIONSHIPS))
     return nodes, relationships

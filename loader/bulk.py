@@ -1,0 +1,121 @@
+"""The bulk path: an empty database of the local server, loaded through Neo4j's offline importer.
+
+Every repository is parsed and checked as on the incremental path (the same producer, the
+same per-repository failures); the good ones become import files (loader/import_files.py)
+holding the same graph the incremental path would write. Then `offline_import` stops the
+server, imports into a new database folder, swaps it in and starts the server again, and
+the schema is applied to the new database. The writer lock and this run's LoadRun travel
+inside the import, so the lock is held across the restart and an interrupted run shows as
+"running"; earlier LoadRun records are written back after the start. Nothing is imported
+when the producer stops early or no repository is good: the database stays as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from nichegraph.db import Graph
+from nichegraph.errors import NichegraphError
+from nichegraph.loader.import_files import ImportFiles
+from nichegraph.loader.parsing import ParsedRepos
+from nichegraph.loader.summary import BULK, FINISH_RUN, START_RUN, LoadSummary, RepoFailure, count_input, run_properties
+from nichegraph.offline_import import ImportFailed, ImportTimings, ManagedServer, import_offline, prepare_workdir
+from nichegraph.progress import Progress
+
+LOAD_RUNS = "MATCH (l:LoadRun) RETURN properties(l) AS props"
+RESTORE_LOAD_RUNS = "UNWIND $runs AS props CREATE (l:LoadRun) SET l = props"
+WRITER_LOCK = "MATCH (l:WriterLock) RETURN properties(l) AS props"
+
+
+def load_bulk(
+    graph: Graph,
+    parsed: ParsedRepos,
+    summary: LoadSummary,
+    target: ManagedServer,
+    progress: Progress,
+    started: float,
+) -> LoadSummary:
+    summary.method = BULK
+    timings = ImportTimings()
+    clock = time.perf_counter()
+    workdir = prepare_workdir(target)
+    files = ImportFiles(workdir / "input")
+    try:
+        for item in parsed:
+            if isinstance(item, RepoFailure):
+                summary.failed.append(item)
+                progress.item_failed(item.repo, item.message)
+                continue
+            count_input(summary, item)
+            files.add_repo(item)
+            summary.loaded.append(item.name)
+            summary.contributions_written += len(item.contributions)
+            summary.months_written += len(item.month_hashes)
+            progress.item_done(item.name, len(item.contributions), "(parsed for the bulk import)")
+    finally:
+        parsed.stop()
+    summary.developers_merged = len(files.developers)
+    if parsed.error is not None:
+        summary.error = f"{parsed.error}; nothing was imported"
+        _nothing_loaded(summary)
+    if summary.error is not None or not summary.loaded:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return _record_without_import(graph, summary, started)
+    run = _running_load_run(summary)
+    files.add_node("LoadRun", run)
+    for row in graph.read(WRITER_LOCK):
+        files.add_node("WriterLock", row["props"])  # held across the restart
+    earlier_runs = [row["props"] for row in graph.read(LOAD_RUNS)]
+    spec = files.finish()
+    timings.lap("read, parse and write import files", clock)
+    graph.close()  # the server is about to stop
+    try:
+        import_offline(target, spec, progress.note, timings)
+    except ImportFailed as error:
+        summary.error = str(error)
+        _nothing_loaded(summary)
+        _record_without_import(graph, summary, started)
+        raise
+    clock = time.perf_counter()
+    graph.apply_schema()
+    timings.lap("apply schema", clock)
+    if earlier_runs:
+        graph.write(RESTORE_LOAD_RUNS, runs=earlier_runs)
+    summary.steps = {name: round(seconds, 2) for name, seconds in timings.seconds.items()}
+    summary.elapsed = time.monotonic() - started
+    progress.finish()
+    graph.write(FINISH_RUN, id=run["id"], summary=run_properties(summary))
+    return summary
+
+
+def _running_load_run(summary: LoadSummary) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "kind": "opendigger",
+        "source": summary.source,
+        "startedAt": datetime.now(UTC),
+        "status": "running",
+        "repos": summary.requested,
+        "method": BULK,
+    }
+
+
+def _nothing_loaded(summary: LoadSummary) -> None:
+    """Parsed is not loaded: without an import no repository reached the database."""
+    summary.loaded, summary.developers_merged = [], 0
+    summary.contributions_written = summary.months_written = 0
+
+
+def _record_without_import(graph: Graph, summary: LoadSummary, started: float) -> LoadSummary:
+    """Nothing was imported: record the run in the database as it is (if it answers)."""
+    summary.elapsed = time.monotonic() - started
+    try:
+        run_id = graph.write(START_RUN, source=summary.source, repos=summary.requested, method=BULK)[0]["id"]
+        graph.write(FINISH_RUN, id=run_id, summary=run_properties(summary))
+    except NichegraphError:  # a server that did not come back; the error is reported anyway
+        pass
+    return summary

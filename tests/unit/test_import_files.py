@@ -1,0 +1,112 @@
+"""The bulk path's import files (loader/import_files.py): real repositories parsed from the
+shared data, read back with the standard csv module and compared with what the parser holds."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nichegraph.loader.import_files import ImportFiles, cell, column_type, csv_field, typed_groups, write_nodes
+from nichegraph.loader.opendigger import parse_repo
+from nichegraph.loader.sources import FolderSource
+from tests.conftest import TOP300
+
+# vitejs/vite has the October 2021 "-raw" month, whose interpolated OpenRank and activity
+# OpenDigger writes as whole numbers (213) where every other month has decimals; the two small
+# repositories share developers with it
+REPOS = ["vitejs/vite", "JacksonKearl/testissues", "freddier/hyperblog"]
+
+
+def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def parsed() -> list:  # type: ignore[type-arg]
+    source = FolderSource(TOP300)
+    return [parse_repo(name, source.read(name)) for name in REPOS]
+
+
+def test_fields_are_quoted_only_where_the_importer_needs_it() -> None:
+    assert csv_field("ezyang") == "ezyang"
+    assert csv_field('a,"b"') == '"a,""b"""'
+    assert csv_field("x;y") == '"x;y"'  # ; separates array elements
+
+
+def test_cells_and_types_keep_what_the_incremental_path_stores() -> None:
+    assert [column_type(value) for value in (3, 3.5, True, "x")] == ["long", "double", "boolean", "string"]
+    assert column_type(["a/b", "c/d"]) == "string[]" and cell(["a/b", "c/d"]) == "a/b;c/d"
+    assert cell(0.1 + 0.2) == repr(0.1 + 0.2) and float(cell(0.1 + 0.2)) == 0.1 + 0.2
+    assert cell(True) == "true" and cell(None) == ""
+    when = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+    assert column_type(when) == "datetime" and cell(when) == "2026-12-01T10:30:00+00:00"
+
+
+def test_rows_whose_values_differ_in_type_go_to_different_groups() -> None:
+    rows = [{"openrank": 3, "stars": 1}, {"openrank": 3.5}, {"openrank": 2, "busFactor": 4}, {"stars": 2}]
+    groups = typed_groups(rows)
+    assert [members for _columns, members in groups] == [[rows[0], rows[2], rows[3]], [rows[1]]]
+    assert groups[0][0] == {"openrank": "long", "stars": "long", "busFactor": "long"}
+    assert groups[1][0] == {"openrank": "double"}
+
+
+def test_node_files_carry_an_id_and_leave_absent_properties_empty(tmp_path: Path) -> None:
+    paths = write_nodes(tmp_path, "m", "RepoMonth", [{"_id": "a/b@2021-10", "x": 1}, {"_id": "a/b@2021-11", "y": "s"}])
+    header, rows = read_rows(paths[0])
+    assert header == [":ID(RepoMonth)", "x:long", "y:string"]
+    assert rows == [["a/b@2021-10", "1", ""], ["a/b@2021-11", "", "s"]]
+
+
+def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> None:
+    data = parsed()
+    files = ImportFiles(tmp_path)
+    for repo in data:
+        files.add_repo(repo)
+    spec = files.finish()
+
+    header, rows = read_rows(tmp_path / "contributed.csv")
+    assert header == [":START_ID(Developer)", "month", "activity:double", ":END_ID(Repo)"]
+    expected = {(k, r.name, m): a for r in data for k, m, a in r.contributions.rows()}
+    assert {(k, repo, m): float(a) for k, m, a, repo in rows} == expected
+    assert len(rows) == len(expected) == spec.relationship_count - sum(len(r.month_hashes) for r in data)
+
+    header, rows = read_rows(tmp_path / "developers.csv")
+    assert header == ["key:ID(Developer)", "login", "loginMonth", "isBot:boolean"]
+    developers = {key: (login, month, bot) for key, login, month, bot in rows}
+    assert developers.keys() == {key for r in data for key in r.developers}
+    for key, (login, month, _bot) in developers.items():
+        # the casing of the latest month over all repositories (the smallest on a tie)
+        seen = [r.developers[key][:2] for r in data if key in r.developers]
+        latest = max(m for _l, m in seen)
+        assert (login, month) == (min(lo for lo, m in seen if m == latest), latest)
+
+    month_files = [path for label, path in spec.nodes if label == "RepoMonth"]
+    assert len(month_files) >= 2, "vite's whole-number October 2021 OpenRank needs a file of its own"
+    stored = {}
+    for path in month_files:
+        header, rows = read_rows(path)
+        for row in rows:
+            stored[row[0]] = {h.split(":")[0]: v for h, v in zip(header[1:], row[1:], strict=True) if v != ""}
+    october = stored["vitejs/vite@2021-10"]
+    assert october["interpolated"] == "true" and "openrankRaw" in october and october["hash"]
+    assert spec.node_count == len(developers) + len(REPOS) + len(stored)
+
+
+def test_logins_the_importer_would_misread_are_quoted(tmp_path: Path) -> None:
+    """OpenDigger's logins are plain, but the parser accepts any printable text: a comma or a
+    quote must not shift the columns."""
+    details = b'{"2022-01": [["we\\"ird,one", 2.0], ["plain", 1.0]], "2022-02": [["We\\"ird,One", 3.0]]}'
+    data = parse_repo("hand/made", {"activity_details": details})
+    files = ImportFiles(tmp_path)
+    files.add_repo(data)
+    files.finish()
+    _header, rows = read_rows(tmp_path / "contributed.csv")
+    assert sorted(rows) == [
+        ["plain", "2022-01", "1.0", "hand/made"],
+        ['we"ird,one', "2022-01", "2.0", "hand/made"],
+        ['we"ird,one', "2022-02", "3.0", "hand/made"],
+    ]
+    _header, rows = read_rows(tmp_path / "developers.csv")
+    assert sorted(rows) == [["plain", "plain", "2022-01", "false"], ['we"ird,one', 'We"ird,One', "2022-02", "false"]]
