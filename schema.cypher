@@ -63,3 +63,26 @@ CREATE INDEX collaborates_window IF NOT EXISTS FOR ()-[c:COLLABORATES]-() ON (c.
 CREATE INDEX upstream_of_window IF NOT EXISTS FOR ()-[x:UPSTREAM_OF]-() ON (x.window);
 CREATE INDEX competes_with_window IF NOT EXISTS FOR ()-[x:COMPETES_WITH]-() ON (x.window);
 CREATE INDEX peer_of_window IF NOT EXISTS FOR ()-[x:PEER_OF]-() ON (x.window);
+
+// --- named networks and the report's landscape (issue 12) -------------------------------
+// A project network loaded from outside (`nichegraph load network`): (:Network {name, kind,
+// source, format, period, weightMeaning, nodes, edges, loadedAt}), its members
+// (:Repo)-[:IN_NETWORK {openrank}]->(:Network) and its links
+// (:Repo)-[:NETWORK_LINK {network, weight, sharedDevelopers}]->(:Repo), kept apart from
+// COLLABORATES. Its niches and relations are stored under the key 'network:NAME'.
+CREATE CONSTRAINT network_name IF NOT EXISTS
+FOR (n:Network) REQUIRE n.name IS UNIQUE;
+CREATE INDEX network_link_network IF NOT EXISTS FOR ()-[l:NETWORK_LINK]-() ON (l.network);
+// GitHub's repository id ties a renamed project's names together (landscape lists and the
+// report's OpenRank series: hwchase17/langchain and langchain-ai/langchain are one Repo).
+CREATE INDEX repo_repo_id IF NOT EXISTS FOR (r:Repo) ON (r.repoId);
+CREATE INDEX landscape_entry_repo_id IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.repoId);
+
+// --- evaluation labels (issue 11) -----------------------------------------------------------
+// Label files people wrote (`nichegraph load labels`), kept apart from the verdicts: a set by
+// name, its rows as (:LabelSet)-[:HAS_LABEL]->(:Label). No analysis reads them.
+CREATE CONSTRAINT label_set_name IF NOT EXISTS
+FOR (s:LabelSet) REQUIRE s.name IS UNIQUE;
+CREATE INDEX label_set IF NOT EXISTS FOR (l:Label) ON (l.set);
+// Repo.role ("hub") of the last analysed window; each window's hubs stay on its NicheRun.
+CREATE INDEX repo_role_window IF NOT EXISTS FOR (r:Repo) ON (r.roleWindow);

@@ -1,54 +1,62 @@
-"""Seed expansion, the landscape method: start from seed projects, follow the strongest
-collaboration links outwards, keep projects influential enough (see docs/niches.md)."""
+"""Seed expansion, the landscape report's method (docs/niches.md, "Seed expansion"): from the
+seeds, rank the other projects by the number of active developers they share with the landscape
+so far, keep those influential enough (OpenRank) and tied to it beyond random mixing, skip
+distribution hubs, and grow depth by depth; say why each member joined and why others did not."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from nichegraph.analysis.hubs import HubEvidence
 from nichegraph.analysis.network import Network
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
 
 
 @dataclass(frozen=True)
 class ExpandParams:
     min_openrank: float = 10.0
     depth: int = 2
-    follow: int = 5  # links followed from each member: its strongest ones
+    top: int = 10  # projects added per depth at most: the most shared developers first
+    min_shared: int = 3  # active developers shared with the landscape, at least
+    min_lift: float = 4.0  # shared developers / what random mixing with the landscape predicts, at least
 
     def check(self) -> ExpandParams:
-        if self.min_openrank < 0:
-            raise BadParameter(f"--min-openrank: {self.min_openrank} must not be negative")
-        if self.depth < 0:
-            raise BadParameter(f"--depth: {self.depth} must not be negative")
-        if self.follow < 1:
-            raise BadParameter(f"--follow: {self.follow} must be at least 1")
-        return self
+        return checked(
+            self,
+            min_openrank=NOT_NEGATIVE,
+            depth=NOT_NEGATIVE,
+            top=at_least(1),
+            min_shared=at_least(1),
+            min_lift=NOT_NEGATIVE,
+        )
 
 
 @dataclass
 class Reached:
     repo: str
     depth: int
-    path: list[str]  # seed ... repo
-    path_weights: list[float]  # weight of each link along the path
+    shared: int  # active developers shared with the landscape when it joined
+    lift: float  # shared / what random mixing with the landscape predicts
+    rank: int  # its rank by shared developers among the candidates of its depth
+    via: str | None  # the member it shares most developers with
+    via_shared: int
     openrank: float | None
     openrank_months: int
-    rank_at_parent: int | None  # this link's rank among the parent's links
     note: str = ""
 
     def row(self) -> dict[str, Any]:
         return {
             "repo": self.repo,
             "depth": self.depth,
-            "reachedFrom": self.path[-2] if len(self.path) > 1 else None,
-            "linkWeight": self.path_weights[-1] if self.path_weights else None,
-            "rankAtParent": self.rank_at_parent,
+            "sharedDevelopers": self.shared,
+            "lift": self.lift,
+            "rankAtDepth": self.rank,
+            "closestMember": self.via,
+            "sharedWithClosest": self.via_shared,
             "meanOpenrank": self.openrank,
             "openrankMonths": self.openrank_months,
-            "path": self.path,
-            "pathWeights": self.path_weights,
             "note": self.note,
         }
 
@@ -57,18 +65,18 @@ class Reached:
 class LeftOut:
     repo: str
     reason: str
-    via: str
-    link_weight: float
-    rank_at_parent: int
+    depth: int  # the depth at which it was last considered
+    shared: int
+    lift: float
     openrank: float | None
 
     def row(self) -> dict[str, Any]:
         return {
             "repo": self.repo,
             "reason": self.reason,
-            "via": self.via,
-            "linkWeight": self.link_weight,
-            "rankAtParent": self.rank_at_parent,
+            "depth": self.depth,
+            "sharedDevelopers": self.shared,
+            "lift": self.lift,
             "meanOpenrank": self.openrank,
         }
 
@@ -80,6 +88,7 @@ class ExpandResult:
     params: ExpandParams
     members: list[Reached]
     left_out: list[LeftOut] = field(default_factory=list)
+    window_repos: list[str] = field(default_factory=list)  # projects with contributions in the window
 
     def member_names(self) -> list[str]:
         return [member.repo for member in self.members]
@@ -107,21 +116,59 @@ def resolve_seeds(graph: Graph, text: str) -> list[str]:
     return seeds
 
 
+@dataclass
+class Candidate:
+    repo: int
+    shared: int
+    lift: float
+    via: int
+    via_shared: int
+
+
+class Landscape:
+    """The members so far and their active developers, for ranking the other projects."""
+
+    def __init__(self, network: Network, seeds: list[int]) -> None:
+        self.network = network
+        activity = network.activity
+        self.developers_of: list[set[int]] = [set() for _ in activity.repos]
+        for dev, repos in enumerate(activity.activity):
+            for repo in repos:
+                self.developers_of[repo].add(dev)
+        self.members = list(seeds)
+        self.developers: set[int] = set().union(*(self.developers_of[r] for r in seeds)) if seeds else set()
+        self.linked = network.neighbours()
+
+    def add(self, repo: int) -> None:
+        self.members.append(repo)
+        self.developers |= self.developers_of[repo]
+
+    def candidate(self, repo: int) -> Candidate | None:
+        """Its overlap with the landscape, or None when it has no significant link to any member."""
+        partners = [m for m in self.members if m in self.linked.get(repo, {})]
+        if not partners:
+            return None
+        mine = self.developers_of[repo]
+        shared = len(mine & self.developers)
+        expected = len(mine) * len(self.developers) * self.network.kappa
+        via = max(partners, key=lambda m: (len(mine & self.developers_of[m]), -m))
+        return Candidate(repo, shared, shared / expected if expected else 0.0, via, len(mine & self.developers_of[via]))
+
+
 def expand(
-    network: Network, seeds: list[str], openrank: dict[str, tuple[float, int]], params: ExpandParams | None = None
+    network: Network,
+    seeds: list[str],
+    openrank: dict[str, tuple[float, int]],
+    params: ExpandParams | None = None,
+    hubs: dict[int, HubEvidence] | None = None,
 ) -> ExpandResult:
-    """Breadth first from the seeds over significant links, strongest first; a project joins
-    when reached through one of a member's `follow` strongest links and its mean monthly
-    OpenRank in the window is at least the threshold."""
+    """Grow the landscape depth by depth: candidates are projects with a significant link to a
+    member; they are ranked by active developers shared with the whole landscape, and the `top`
+    best that clear the OpenRank threshold, `min_shared` and `min_lift` join at that depth."""
     params = (params or ExpandParams()).check()
-    index = network.activity.index()
-    neighbours = network.neighbours()
+    hubs = hubs or {}
     repos = network.repos
-
-    def ranked(repo: str) -> list[tuple[int, float]]:
-        own = neighbours.get(index[repo], {}) if repo in index else {}
-        return sorted(own.items(), key=lambda item: (-item[1], repos[item[0]]))
-
+    index = network.activity.index()
     members: dict[str, Reached] = {}
     for seed in seeds:
         score, months = openrank.get(seed, (None, 0))
@@ -130,52 +177,63 @@ def expand(
             note = "seed; no contributions in the window"
         elif score is None or score < params.min_openrank:
             note = "seed; below the OpenRank threshold but kept as a seed"
-        members[seed] = Reached(seed, 0, [seed], [], score, months, None, note)
-    candidates: dict[str, LeftOut] = {}
-    frontier = list(seeds)
+        members[seed] = Reached(seed, 0, 0, 0.0, 0, None, 0, score, months, note)
+    landscape = Landscape(network, [index[s] for s in seeds if s in index])
+    left_out: dict[str, LeftOut] = {}
     for depth in range(1, params.depth + 2):
-        next_frontier: list[str] = []
-        for parent in frontier:
-            for rank, (other, weight) in enumerate(ranked(parent), start=1):
-                name = repos[other]
-                if name in members:
-                    continue
-                score, months = openrank.get(name, (None, 0))
-                if depth > params.depth:
-                    if rank <= params.follow:
-                        remember(
-                            candidates, LeftOut(name, f"beyond --depth {params.depth}", parent, weight, rank, score)
-                        )
-                    continue
-                if rank > params.follow:
-                    reason = f"too weak: link rank {rank} at {parent}, only the {params.follow} strongest are followed"
-                    remember(candidates, LeftOut(name, reason, parent, weight, rank, score))
-                    continue
-                if score is None or score < params.min_openrank:
-                    shown = "no OpenRank in the window" if score is None else f"mean OpenRank {score:.1f}"
-                    reason = f"below threshold: {shown} < {params.min_openrank:g}"
-                    remember(candidates, LeftOut(name, reason, parent, weight, rank, score))
-                    continue
-                via = members[parent]
-                members[name] = Reached(
-                    name, depth, [*via.path, name], [*via.path_weights, weight], score, months, rank
-                )
-                next_frontier.append(name)
-        frontier = next_frontier
-    left_out = [candidate for name, candidate in candidates.items() if name not in members]
-    left_out.sort(key=lambda item: (-item.link_weight, item.repo))
-    # seeds in the order given, then by depth and link strength
-    reached = [m for m in members.values() if m.depth > 0]
+        ranked = sorted(
+            (c for r in range(len(repos)) if repos[r] not in members for c in [landscape.candidate(r)] if c),
+            key=lambda c: (-c.shared, -c.lift, repos[c.repo]),
+        )
+        added = []
+        for rank, c in enumerate(ranked, start=1):
+            name = repos[c.repo]
+            score, months = openrank.get(name, (None, 0))
+            reason = rejection(c, rank, len(added), score, depth, params, hubs)
+            if reason:
+                # past the last round only projects met for the first time get "beyond --depth";
+                # the others keep the reason they were turned down for within the depth
+                if depth <= params.depth or name not in left_out:
+                    left_out[name] = LeftOut(name, reason, depth, c.shared, c.lift, score)
+                continue
+            left_out.pop(name, None)
+            members[name] = Reached(name, depth, c.shared, c.lift, rank, repos[c.via], c.via_shared, score, months)
+            added.append(c.repo)
+        for repo in added:
+            landscape.add(repo)
+        if not added:
+            break
     ordered = [members[seed] for seed in seeds]
-    ordered += sorted(reached, key=lambda m: (m.depth, -m.path_weights[-1], m.repo))
-    return ExpandResult(str(network.window), seeds, params, ordered, left_out)
+    ordered += sorted((m for m in members.values() if m.depth > 0), key=lambda m: (m.depth, m.rank, m.repo))
+    rejected = sorted(left_out.values(), key=lambda item: (-item.shared, item.repo))
+    return ExpandResult(str(network.window), seeds, params, ordered, rejected, list(repos))
 
 
-def remember(candidates: dict[str, LeftOut], candidate: LeftOut) -> None:
-    """Keep, per project, the strongest link that reached it (the most telling reason)."""
-    known = candidates.get(candidate.repo)
-    if known is None or candidate.link_weight > known.link_weight:
-        candidates[candidate.repo] = candidate
+def rejection(
+    c: Candidate,
+    rank: int,
+    added: int,
+    score: float | None,
+    depth: int,
+    params: ExpandParams,
+    hubs: dict[int, HubEvidence],
+) -> str | None:
+    """Why a candidate does not join at this depth (None: it joins)."""
+    if c.repo in hubs:
+        return "distribution hub: not followed (" + hubs[c.repo].reason.split(": ", 1)[1] + ")"
+    if c.shared < params.min_shared or c.lift < params.min_lift:
+        return (
+            f"too weak: {c.shared} developers shared with the landscape, {c.lift:.1f}x random mixing "
+            f"(needs {params.min_shared} and {params.min_lift:g}x)"
+        )
+    if score is None or score < params.min_openrank:
+        shown = "no OpenRank in the window" if score is None else f"mean OpenRank {score:.1f}"
+        return f"below threshold: {shown} < {params.min_openrank:g}"
+    if depth > params.depth:
+        return f"beyond --depth {params.depth}"
+    if added >= params.top:
+        return f"not among the {params.top} best of depth {depth} (rank {rank} by shared developers)"
+    return None
 
 
 def expand_json(result: ExpandResult) -> dict[str, Any]:

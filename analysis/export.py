@@ -11,9 +11,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from nichegraph.analysis.networks import StoredNetwork, read_network
 from nichegraph.analysis.niches import stored_run
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter, NichegraphError
+from nichegraph.names import network_scope
 from nichegraph.output import to_csv, to_json
 from nichegraph.queries.library import run_query
 
@@ -37,6 +39,9 @@ RELATION_COLUMNS = [
     "linked",
     "sameNiche",
     "topDevelopers",
+    "rule",
+    "lean",
+    "metadataSimilarity",
     "reason",
 ]
 NETWORK_COLUMNS = [
@@ -55,35 +60,85 @@ NETWORK_COLUMNS = [
 GEXF_NS = "http://gexf.net/1.3"
 
 
-def assignments(graph: Graph, window: str) -> list[dict[str, Any]]:
+class WindowResults:
+    """A window's stored results, read through the library queries."""
+
+    def __init__(self, graph: Graph, window: str) -> None:
+        self.graph, self.key, self.title = graph, window, f"window {window}"
+
+    def run(self, what: str) -> dict[str, Any]:
+        return require_results(self.graph, self.key, what)
+
+    def assignments(self) -> list[dict[str, Any]]:
+        """One row per project: its niche in the window, or why it has none."""
+        return assignments(self.graph, self.key)
+
+    def niches(self) -> list[dict[str, Any]]:
+        return run_query(self.graph, "niches_in_window", window=self.key)
+
+    def relations(self) -> list[dict[str, Any]]:
+        return run_query(self.graph, "relations_in_window", window=self.key)
+
+    def links(self) -> list[dict[str, Any]]:
+        return run_query(self.graph, "collaboration_links", window=self.key)
+
+    def openrank(self) -> dict[str, float]:
+        return {
+            row["repo"]: row["openrank"] for row in run_query(self.graph, "mean_openrank_in_window", window=self.key)
+        }
+
+
+class NetworkResults(WindowResults):
+    """A loaded network's stored results: its members, its own links (NETWORK_LINK, as loaded),
+    and the niches and relations computed on it."""
+
+    def __init__(self, graph: Graph, name: str) -> None:
+        super().__init__(graph, network_scope(name))
+        self.name, self.title = name, f"network {name}"
+        self.stored: StoredNetwork = read_network(graph, name)
+
+    def run(self, what: str) -> dict[str, Any]:
+        return require_results(self.graph, self.key, what, f"network {self.name}", f"--network {self.name}", "it")
+
+    def assignments(self) -> list[dict[str, Any]]:
+        """One row per member of the network: its niche there, or why it has none."""
+        members = {node["repo"] for node in self.stored.nodes}
+        return [row for row in assignments(self.graph, self.key, "not placed in a niche") if row["repo"] in members]
+
+    def links(self) -> list[dict[str, Any]]:
+        return self.stored.links
+
+    def openrank(self) -> dict[str, float]:
+        return self.stored.openrank
+
+
+def assignments(graph: Graph, window: str, otherwise: str = "no contributions in the window") -> list[dict[str, Any]]:
     """One row per project: its niche in the window, or why it has none."""
     run = stored_run(graph, window) or {}
     reasons = dict(zip(run.get("unassigned", []), run.get("unassignedReasons", []), strict=True))
+    reasons.update(zip(run.get("hubs") or [], run.get("hubReasons") or [], strict=True))
     rows = run_query(graph, "niche_assignments", window=window)
     for row in rows:
         if row["niche"] is None:
-            row["reason"] = reasons.get(row["repo"], "no contributions in the window")
+            row["reason"] = reasons.get(row["repo"], otherwise)
     return rows
 
 
-def relations(graph: Graph, window: str) -> list[dict[str, Any]]:
-    return run_query(graph, "relations_in_window", window=window)
-
-
-def links(graph: Graph, window: str) -> list[dict[str, Any]]:
-    return run_query(graph, "collaboration_links", window=window)
-
-
-def require_results(graph: Graph, window: str, what: str) -> dict[str, Any]:
-    run = stored_run(graph, window)
+def require_results(
+    graph: Graph,
+    key: str,
+    what: str,
+    title: str | None = None,
+    flag: str | None = None,
+    it: str = "this window",
+) -> dict[str, Any]:
+    """The stored run of a window (or of a network: its title, flag and pronoun given)."""
+    title, flag = title or f"window {key}", flag or f"--window {key}"
+    run = stored_run(graph, key)
     if run is None:
-        raise NichegraphError(
-            f"window {window}: nothing computed for this window; run `nichegraph niches --window {window}` first"
-        )
+        raise NichegraphError(f"{title}: nothing computed for {it}; run `nichegraph niches {flag}` first")
     if what == "relations" and not run.get("relationsComputedAt"):
-        raise NichegraphError(
-            f"window {window}: no relations computed for this window; run `nichegraph relations --window {window}`"
-        )
+        raise NichegraphError(f"{title}: no relations computed for {it}; run `nichegraph relations {flag}`")
     return run
 
 
@@ -94,42 +149,48 @@ def export(graph: Graph, window: str, what: str, fmt: str, out: Path) -> int:
     return count
 
 
+def export_network(graph: Graph, name: str, what: str, fmt: str, out: Path) -> int:
+    """The same for a loaded network's results (`nichegraph export --network`)."""
+    body, count = render_results(NetworkResults(graph, name), what, fmt)
+    out.write_bytes(body)
+    return count
+
+
 def render(graph: Graph, window: str, what: str, fmt: str) -> tuple[bytes, int]:
     """One export as the bytes of its file, and its number of rows (or nodes + edges)."""
+    return render_results(WindowResults(graph, window), what, fmt)
+
+
+def render_results(results: WindowResults, what: str, fmt: str) -> tuple[bytes, int]:
     if what not in WHATS:
         raise BadParameter(f"--what: {what!r} is not one of {', '.join(WHATS)}")
     if fmt not in FORMATS:
         raise BadParameter(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    run = require_results(graph, window, what)
+    run = results.run(what)
     if fmt in {"graphml", "gexf"}:
-        nodes, edges = graph_data(graph, window, what)
+        nodes, edges = graph_data(results, what)
         if fmt == "graphml":
             return graphml(nodes, edges), len(nodes) + len(edges)
-        return gexf(nodes, edges, f"nichegraph {what}, window {window}"), len(nodes) + len(edges)
+        return gexf(nodes, edges, f"nichegraph {what}, {results.title}"), len(nodes) + len(edges)
     if what == "niches":
-        rows, columns = assignments(graph, window), NICHE_COLUMNS
-        payload: Any = {
-            "window": window,
-            "run": run,
-            "niches": run_query(graph, "niches_in_window", window=window),
-            "assignments": rows,
-        }
+        rows, columns = results.assignments(), NICHE_COLUMNS
+        payload: Any = {"window": results.key, "run": run, "niches": results.niches(), "assignments": rows}
     elif what == "relations":
-        rows, columns = relations(graph, window), RELATION_COLUMNS
-        payload = {"window": window, "relations": rows}
+        rows, columns = results.relations(), RELATION_COLUMNS
+        payload = {"window": results.key, "relations": rows}
     else:
-        rows, columns = links(graph, window), NETWORK_COLUMNS
-        payload = {"window": window, "links": rows}
+        rows, columns = results.links(), NETWORK_COLUMNS
+        payload = {"window": results.key, "links": rows}
     text = to_csv(rows, columns) if fmt == "csv" else to_json(payload) + "\n"
     return text.encode("utf-8"), len(rows)
 
 
-def graph_data(graph: Graph, window: str, what: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def graph_data(results: WindowResults, what: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Nodes with niche and OpenRank; edges with weight and relation. Upstream edges point
     from the upstream to the downstream project, the others from the smaller name."""
     nodes = []
-    openrank = {row["repo"]: row["openrank"] for row in run_query(graph, "mean_openrank_in_window", window=window)}
-    for row in assignments(graph, window):
+    openrank = results.openrank()
+    for row in results.assignments():
         nodes.append(
             {
                 "id": row["repo"],
@@ -140,14 +201,14 @@ def graph_data(graph: Graph, window: str, what: str) -> tuple[list[dict[str, Any
             }
         )
     relation_of: dict[frozenset[str], dict[str, Any]] = {}
-    for row in relations(graph, window):
+    for row in results.relations():
         relation_of[frozenset((row["source"], row["target"]))] = row
     edges = []
     if what == "relations":
         for row in relation_of.values():
             edges.append(edge(row["source"], row["target"], row["weight"] or 0.0, row))
     else:
-        for row in links(graph, window):
+        for row in results.links():
             rel = relation_of.get(frozenset((row["source"], row["target"])))
             source, target = row["source"], row["target"]
             if rel is not None and rel["relation"] == "upstream":

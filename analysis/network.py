@@ -17,6 +17,7 @@ aggregating the developer pairs in Cypher (`nichegraph bench niches` prints both
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections import defaultdict
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
 from nichegraph.months import Window
 from nichegraph.queries import windows
 
@@ -71,13 +72,7 @@ class NetworkParams:
     top_links: int = 5  # each project keeps its strongest links; the union is the network
 
     def check(self) -> NetworkParams:
-        if self.min_shared < 1:
-            raise BadParameter(f"--min-shared: {self.min_shared} must be at least 1")
-        if self.min_lift < 0:
-            raise BadParameter(f"--min-lift: {self.min_lift} must not be negative")
-        if self.top_links < 1:
-            raise BadParameter(f"--top-links: {self.top_links} must be at least 1")
-        return self
+        return checked(self, min_shared=at_least(1), min_lift=NOT_NEGATIVE, top_links=at_least(1))
 
     def as_properties(self) -> dict[str, Any]:
         return {"minShared": self.min_shared, "minLift": self.min_lift, "topLinks": self.top_links}
@@ -102,18 +97,29 @@ class WindowActivity:
     def index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.repos)}
 
-    def members(self, repo: int) -> list[tuple[float, int]]:
-        """(activity, developer) of one repository, most active first."""
+    def developers_in(self, repo: int) -> list[tuple[float, int]]:
+        """(activity, developer) of one repository, in no particular order."""
         if self._members is None:
             lists: list[list[tuple[float, int]]] = [[] for _ in self.repos]
             for dev, repos in enumerate(self.activity):
                 for r, value in repos.items():
                     lists[r].append((value, dev))
-            for members in lists:
-                # ties broken by developer key so the core does not depend on load order
-                members.sort(key=lambda item: (-item[0], self.developers[item[1]]))
             self._members = lists
         return self._members[repo]
+
+    def members(self, repo: int) -> list[tuple[float, int]]:
+        """(activity, developer) of one repository, most active first; ties broken by developer
+        key so the order does not depend on load order."""
+        return sorted(self.developers_in(repo), key=lambda item: (-item[0], self.developers[item[1]]))
+
+    def core(self, repo: int, size: int) -> list[tuple[float, int]]:
+        """The repository's `size` most active developers (the first `size` of `members`)."""
+        members = self.developers_in(repo)
+        if len(members) > size:
+            # only the members at or above the size-th largest activity can be in the core
+            floor = heapq.nlargest(size, (value for value, _ in members))[-1]
+            members = [item for item in members if item[0] >= floor]
+        return sorted(members, key=lambda item: (-item[0], self.developers[item[1]]))[:size]
 
 
 def stream_activity(graph: Graph, window: Window) -> WindowActivity:
@@ -184,6 +190,7 @@ class Network:
     pairs: dict[tuple[int, int], Link]  # every pair with a shared developer
     significant: dict[tuple[int, int], Link]  # pairs passing min_shared and min_lift
     seconds: float = 0.0
+    excluded: frozenset[int] = frozenset()  # hubs: their links are in no project's strongest links
 
     @property
     def window(self) -> Window:
@@ -200,11 +207,14 @@ class Network:
         used = {i for link in self.backbone() for i in (link.source, link.target)}
         return [self.repos[i] for i in sorted(used)]
 
-    def neighbours(self, *, backbone_only: bool = False) -> dict[int, dict[int, float]]:
-        """repository -> {neighbour: weight} over significant (or backbone) links."""
+    def neighbours(self, *, backbone_only: bool = False, skip_excluded: bool = False) -> dict[int, dict[int, float]]:
+        """repository -> {neighbour: weight} over significant (or backbone) links, optionally
+        leaving out the links of excluded projects (hubs)."""
         result: dict[int, dict[int, float]] = defaultdict(dict)
         for (s, t), link in self.significant.items():
             if backbone_only and not link.backbone:
+                continue
+            if skip_excluded and (s in self.excluded or t in self.excluded):
                 continue
             result[s][t] = link.weight
             result[t][s] = link.weight
@@ -280,6 +290,18 @@ def mark_backbone(repos: list[str], links: dict[tuple[int, int], Link], top_link
                 link.target_rank = rank
             if rank <= top_links:
                 link.backbone = True
+
+
+def exclude_from_backbone(network: Network, excluded: set[int]) -> None:
+    """Rank every project's links again leaving out the links of `excluded` projects (hubs):
+    those links stay significant (they are real overlaps) but are nobody's strongest link, so
+    they neither enter the niche network nor push another project's real ties out of its top."""
+    for link in network.significant.values():
+        link.backbone = False
+        link.source_rank = link.target_rank = 0
+    kept = {key: link for key, link in network.significant.items() if not set(key) & excluded}
+    mark_backbone(network.activity.repos, kept, network.params.top_links)
+    network.excluded = frozenset(excluded)
 
 
 def load_network(

@@ -14,9 +14,10 @@ import igraph as ig
 import leidenalg
 import numpy as np
 
+from nichegraph.analysis.hubs import HubEvidence
 from nichegraph.analysis.network import Network, link_rows, network_logins
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, Requirement, at_least, checked
 
 CONSENSUS_THRESHOLD = 0.5  # pairs together in at least half the runs stay linked
 CONSENSUS_ROUNDS = 10
@@ -25,21 +26,19 @@ LABEL_MEMBERS = 3
 
 @dataclass(frozen=True)
 class NicheParams:
-    resolution: float = 1.0
+    resolution: float = 2.0  # above plain modularity (1.0): see docs/niches.md, "Resolution"
     runs: int = 20
     seed: int = 1
     min_size: int = 2
 
     def check(self) -> NicheParams:
-        if not self.resolution > 0:
-            raise BadParameter(f"--resolution: {self.resolution} must be greater than 0 (1.0 is plain modularity)")
-        if self.runs < 2:
-            raise BadParameter(f"--runs: {self.runs} must be at least 2 (stability compares runs)")
-        if self.seed < 0:
-            raise BadParameter(f"--seed: {self.seed} must not be negative")
-        if self.min_size < 2:
-            raise BadParameter(f"--min-size: {self.min_size} must be at least 2")
-        return self
+        return checked(
+            self,
+            resolution=Requirement(lambda value: value > 0, "must be greater than 0 (1.0 is plain modularity)"),
+            runs=at_least(2, " (stability compares runs)"),
+            seed=NOT_NEGATIVE,
+            min_size=at_least(2),
+        )
 
 
 @dataclass
@@ -87,6 +86,7 @@ class NicheResult:
     modularity: float
     seconds: float = 0.0
     computed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    hubs: dict[str, HubEvidence] = field(default_factory=dict)  # distribution hubs: in no niche, shown apart
 
     @property
     def window(self) -> str:
@@ -140,10 +140,16 @@ def consensus(together: np.ndarray, params: NicheParams) -> tuple[list[int], int
 
 
 def detect_niches(
-    network: Network, params: NicheParams | None = None, domains: dict[str, str] | None = None
+    network: Network,
+    params: NicheParams | None = None,
+    domains: dict[str, str] | None = None,
+    hubs: dict[int, HubEvidence] | None = None,
 ) -> NicheResult:
+    """Niches of the network's backbone. Distribution hubs (`hubs`, already left out of the
+    backbone by `exclude_from_backbone`) are reported apart, neither in a niche nor unassigned."""
     params = (params or NicheParams()).check()
     started = time.perf_counter()
+    hub_names = {network.repos[repo]: evidence for repo, evidence in (hubs or {}).items()}
     names = network.backbone_repos()
     index = {name: i for i, name in enumerate(names)}
     repo_index = network.activity.index()
@@ -153,9 +159,11 @@ def detect_niches(
         weights.append(link.weight)
     graph = ig.Graph(n=len(names), edges=edges)
     graph.es["weight"] = weights
-    unassigned = unlinked_reasons(network, set(names))
+    unassigned = unlinked_reasons(network, set(names) | set(hub_names))
     if not names:
-        return NicheResult(network, params, [], unassigned, 1.0, [], 0, 0.0, time.perf_counter() - started)
+        return NicheResult(
+            network, params, [], unassigned, 1.0, [], 0, 0.0, time.perf_counter() - started, hubs=hub_names
+        )
 
     partitions = leiden_runs(graph, params)
     together = co_assignment(partitions)
@@ -208,6 +216,7 @@ def detect_niches(
         rounds,
         float(modularity),
         time.perf_counter() - started,
+        hubs=hub_names,
     )
 
 
@@ -217,12 +226,22 @@ def unlinked_reasons(network: Network, linked: set[str]) -> dict[str, str]:
     for s, t in network.pairs:
         paired[s] += 1
         paired[t] += 1
+    hub_partners: dict[int, set[str]] = defaultdict(set)
+    for s, t in network.significant:
+        for one, other in ((s, t), (t, s)):
+            if other in network.excluded:
+                hub_partners[one].add(network.repos[other])
     reasons = {}
     for i, repo in enumerate(network.repos):
         if repo in linked:
             continue
         if not paired[i]:
             reasons[repo] = "no developer in the window also works on another project"
+        elif hub_partners[i]:
+            reasons[repo] = (
+                "its only links that pass the filters are to distribution hubs, which join no niche: "
+                + ", ".join(sorted(hub_partners[i]))
+            )
         else:
             reasons[repo] = (
                 f"no link passes the filters: with each of its {paired[i]} partner project(s) it shares fewer than "
@@ -299,6 +318,19 @@ MERGE (n:Niche {id: row.id})
 SET n = row.props
 """
 
+# Repo.role holds the role found in the last window analysed (roleWindow says which); each
+# window's own list of hubs stays on its NicheRun.
+CLEAR_ROLES = """
+MATCH (r:Repo {roleWindow: $window})
+REMOVE r.role, r.roleWindow, r.roleReason, r.roleVisitors, r.roleOrigins, r.roleStarsPerDeveloper, r.roleLinks
+"""
+
+WRITE_ROLES = """
+UNWIND $rows AS row
+MATCH (r:Repo {name: row.repo})
+SET r += row.props, r.roleWindow = $window
+"""
+
 WRITE_MEMBERS = """
 UNWIND $rows AS row
 MATCH (r:Repo {name: row.repo})
@@ -329,6 +361,8 @@ def run_properties(result: NicheResult) -> dict[str, Any]:
         "consensusRounds": result.consensus_rounds,
         "unassigned": unassigned,
         "unassignedReasons": [result.unassigned[repo] for repo in unassigned],
+        "hubs": sorted(result.hubs),
+        "hubReasons": [result.hubs[repo].reason for repo in sorted(result.hubs)],
         "relationsComputedAt": None,
     }
 
@@ -379,6 +413,7 @@ def write_niches(graph: Graph, result: NicheResult) -> None:
     other windows are left as they are."""
     links = link_rows(result.network, network_logins(graph, result.network))
     niches, members = niche_rows(result)
+    roles = [{"repo": repo, "props": evidence.properties()} for repo, evidence in sorted(result.hubs.items())]
     window = result.window
 
     def work(tx: Any) -> None:
@@ -387,6 +422,8 @@ def write_niches(graph: Graph, result: NicheResult) -> None:
         tx.run(WRITE_RUN, window=window, props=run_properties(result)).consume()
         tx.run(WRITE_NICHES, rows=niches).consume()
         tx.run(WRITE_MEMBERS, rows=members).consume()
+        tx.run(CLEAR_ROLES, window=window).consume()
+        tx.run(WRITE_ROLES, rows=roles, window=window).consume()
 
     graph.write_tx(work)
 
@@ -439,6 +476,7 @@ def result_json(result: NicheResult) -> dict[str, Any]:
             for niche in result.niches
         ],
         "unassigned": [{"repo": repo, "reason": reason} for repo, reason in sorted(result.unassigned.items())],
+        "hubs": [{"repo": repo, "reason": evidence.reason} for repo, evidence in sorted(result.hubs.items())],
         "meanAri": result.mean_ari,
         "modularity": result.modularity,
         "runNicheCounts": result.run_niche_counts,

@@ -135,6 +135,3 @@ def describe_openrank(summary: dict[str, Any]) -> str:
     )
     lines.append(to_table(summary["byMonth"][-12:], ["month", "repos", "spearman"]))
     return "\n".join(lines)
-
-
-COMMANDS = [openrank]

@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from nichegraph.analysis.display_labels import apply_display_labels
-from nichegraph.analysis.network import Network, NetworkParams, load_network
+from nichegraph.analysis.expand import ExpandParams, ExpandResult, expand, resolve_seeds
+from nichegraph.analysis.hubs import HubEvidence, HubParams, find_hubs
+from nichegraph.analysis.metadata import metadata_index, read_metadata
+from nichegraph.analysis.network import (
+    Network,
+    NetworkParams,
+    WindowActivity,
+    exclude_from_backbone,
+    load_network,
+    stream_activity,
+)
 from nichegraph.analysis.niches import (
     NicheParams,
     NicheResult,
@@ -31,20 +42,43 @@ from nichegraph.analysis.relations import (
     write_relations,
 )
 from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
+from nichegraph.months import Window, add_months
 from nichegraph.progress import Progress
 from nichegraph.queries import windows
+from nichegraph.queries.library import run_query
+
+
+def window_stars(graph: Graph, window: str) -> dict[str, int | None]:
+    return {row["repo"]: row["stars"] for row in run_query(graph, "stars_in_window", window=window)}
+
+
+def mark_hubs(graph: Graph, network: Network, params: HubParams, steps: Progress) -> dict[int, HubEvidence]:
+    """Find the window's distribution hubs and leave their links out of the niche network."""
+    hubs = find_hubs(network, window_stars(graph, str(network.window)), params)
+    exclude_from_backbone(network, set(hubs))
+    names = ", ".join(sorted(evidence.repo for evidence in hubs.values()))
+    steps.note(f"{len(hubs)} distribution hubs, kept out of the niche network: {names or 'none'}")
+    return hubs
 
 
 def compute_niches(
-    graph: Graph, window_text: str | None, network_params: NetworkParams, niche_params: NicheParams, steps: Progress
+    graph: Graph,
+    window_text: str | None,
+    network_params: NetworkParams,
+    niche_params: NicheParams,
+    steps: Progress,
+    hub_params: HubParams | None = None,
 ) -> NicheResult:
-    """Build the window's network, find its niches and store both (replacing the window's
-    network, niches and now stale relations)."""
+    """Build the window's network, recognise its distribution hubs, find its niches and store
+    them (replacing the window's network, niches and now stale relations)."""
     niche_params.check()
     network_params.check()
+    hub_params = (hub_params or HubParams()).check()
     window = windows.resolve_window(graph, window_text)
     network = load_network(graph, window, network_params, note=steps.note)
-    result = detect_niches(network, niche_params, read_domains(graph))
+    hubs = mark_hubs(graph, network, hub_params, steps)
+    result = detect_niches(network, niche_params, read_domains(graph), hubs)
     steps.note(
         f"Leiden: {niche_params.runs} runs (seeds {niche_params.seed}..{niche_params.seed + niche_params.runs - 1}, "
         f"resolution {niche_params.resolution:g}), consensus in {result.consensus_rounds} round(s): "
@@ -70,21 +104,62 @@ def compute_relations(graph: Graph, window_text: str | None, steps: Progress) ->
         steps.note(f"no niches stored for {window}: computing them with the default settings first")
         niches = compute_niches(graph, str(window), NetworkParams(), NicheParams(), steps)
         return relations_of(graph, niches.network, niches.membership(), steps)
-    params = NetworkParams(min_shared=run["minShared"], min_lift=run["minLift"], top_links=run["topLinks"])
-    network = load_network(graph, window, params, note=steps.note)
+    network = stored_network(graph, window, run, steps)
     return relations_of(graph, network, stored_membership(graph, str(window)), steps)
 
 
+def stored_network(graph: Graph, window: Window, run: dict[str, Any], steps: Progress) -> Network:
+    """The window's network rebuilt with the parameters and hubs its stored niches were found with."""
+    params = NetworkParams(min_shared=run["minShared"], min_lift=run["minLift"], top_links=run["topLinks"])
+    network = load_network(graph, window, params, note=steps.note)
+    index = network.activity.index()
+    exclude_from_backbone(network, {index[repo] for repo in run.get("hubs") or [] if repo in index})
+    return network
+
+
+def previous_activity(graph: Graph, window: Window, steps: Progress) -> WindowActivity | None:
+    """The contributions of the window of the same length just before (persistence evidence);
+    None when the graph holds no data there."""
+    before = Window(add_months(window.first, -window.length), add_months(window.first, -1))
+    try:
+        activity = stream_activity(graph, before)
+    except BadParameter:
+        steps.note(f"no contributions in {before}: relations go without the previous window's evidence")
+        return None
+    steps.note(f"previous window {before}: {activity.rows:,} monthly contributions ({activity.seconds:.1f} s)")
+    return activity
+
+
 def relations_of(graph: Graph, network: Network, membership: dict[str, str], steps: Progress) -> RelationResult:
-    """Classify the pairs of a network whose niches are known (in memory or read back)."""
+    """Classify the pairs of a network whose niches are known (in memory or read back), with the
+    window before it and the GitHub metadata in the graph as further evidence."""
     openrank = {repo: value for repo, (value, _months) in mean_openrank(graph, str(network.window)).items()}
-    result = classify_relations(network, membership, openrank)
+    previous = previous_activity(graph, network.window, steps)
+    metadata = metadata_index(read_metadata(graph).values(), network.repos)
+    result = classify_relations(network, membership, openrank, previous=previous, metadata=metadata)
     counts = result.counts()
     steps.note(
         f"relations: {result.candidates} candidate pairs -> {counts[UPSTREAM]} upstream, {counts[COMPETITOR]} "
-        f"competitor, {counts[PEER]} peer ({result.seconds:.1f} s)"
+        f"competitor, {counts[PEER]} peer; GitHub metadata for {result.metadata_projects} projects "
+        f"({result.seconds:.1f} s)"
     )
     return result
+
+
+def expand_from_seeds(
+    graph: Graph, seeds_text: str, window_text: str | None, params: ExpandParams, steps: Progress
+) -> ExpandResult:
+    """Seed expansion on the window's network (the parameters its stored niches used, if any),
+    with the window's distribution hubs recognised and skipped."""
+    seeds = resolve_seeds(graph, seeds_text)
+    window = windows.resolve_window(graph, window_text)
+    run = stored_run(graph, str(window)) or {}
+    network_params = NetworkParams(
+        min_shared=run.get("minShared", 3), min_lift=run.get("minLift", 3.0), top_links=run.get("topLinks", 5)
+    )
+    network = load_network(graph, window, network_params, note=steps.note)
+    hubs = mark_hubs(graph, network, HubParams(), steps)
+    return expand(network, seeds, mean_openrank(graph, str(window)), params, hubs)
 
 
 def analyse(graph: Graph, say: Callable[[str], None]) -> None:

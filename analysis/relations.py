@@ -1,42 +1,76 @@
-"""Upstream / competitor / peer relations between projects (see docs/niches.md).
+"""Upstream / competitor / peer relations between projects (see docs/niches.md, "Relations").
 
-The deciding signal is where each project's core developers also work ("core crossing"):
-a downstream project's core developers report issues and send fixes upstream, so much of
-its core works in the upstream project too, while little of the upstream's core works
-downstream. Substitutes share almost no core developers although their neighbourhoods look
-alike. Peers are linked projects that fit neither pattern, typically one family or team.
+Each candidate pair gets the evidence in `pair_signals` and goes through rules in order; the
+first that holds decides, and the relation keeps its rule, a reason in words and every number
+behind it. Pairs no rule speaks about are unrelated (nothing is stored).
+
+- upstream, different teams (U1): much of the downstream's core works in the upstream, little
+  the other way; the shared developers are not mostly the upstream's own people.
+- upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
+  upstream than the reverse, its people lean towards it, and the previous window agrees.
+- upstream, named (U3): the downstream's GitHub topics or description name the upstream, its
+  people lean towards it, and their cores do not say the opposite.
+- competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
+  them (shared users beyond random mixing, or common neighbours).
+- competitor (C2): cores apart, comparable weight, one niche, shared users well beyond random
+  mixing and alike neighbourhoods, and not a foundation and its dependant.
+- peer: a significant link whose cores overlap (one team or family) with no direction.
+
+Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from nichegraph.analysis.network import Network, developer_logins
+from nichegraph.analysis.metadata import MetadataIndex
+from nichegraph.analysis.network import Network, WindowActivity, developer_logins
+from nichegraph.analysis.pair_signals import PairSignals, SignalSource, shared_user_pairs
 from nichegraph.db import Graph
+from nichegraph.errors import BadParameter
 from nichegraph.queries.library import run_query
 
 UPSTREAM, COMPETITOR, PEER = "upstream", "competitor", "peer"
 REL_TYPES = {UPSTREAM: "UPSTREAM_OF", COMPETITOR: "COMPETES_WITH", PEER: "PEER_OF"}
+RULE_NAMES = {
+    "U1": "upstream, different teams",
+    "U2": "upstream, one team",
+    "U3": "upstream, named by the downstream",
+    "C1": "competitor, alike by metadata",
+    "C2": "competitor, alike by position",
+    "P": "peer, one team",
+    "H": "peer, distribution hub",
+}
 
 
 @dataclass(frozen=True)
 class RelationParams:
     core_size: int = 20  # a project's core: its most active developers in the window
-    upstream_gap: float = 0.10  # downstream core in upstream minus the reverse, at least
     upstream_min_core: float = 0.15  # share of the downstream's core activity found upstream, at least
+    upstream_gap: float = 0.10  # downstream core in upstream minus the reverse, at least
     same_team_core: float = 0.30  # above this the upstream's core also runs the downstream: one team
-    same_team_gap: float = 0.15  # ... then the gap must be larger
-    same_team_openrank: float = 2.0  # ... and the upstream clearly more influential (OpenRank ratio)
-    upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's
+    same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
+    lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
+    upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's (U1)
+    named_max_reverse_gap: float = 0.05  # U3: the cores may point the other way by at most this
     rival_max_core: float = 0.10  # rivals: at most this share of either core crosses over
-    rival_min_similarity: float = 0.50  # neighbour-profile cosine at least
     rival_max_openrank_ratio: float = 4.0  # substitutes are of comparable weight
-    rival_min_neighbours: int = 3  # a profile needs this many other links to compare
+    rival_min_metadata: float = 0.25  # C1: metadata cosine at least
+    rival_min_lift: float = 5.0  # C2: shared users at least this many times random mixing
+    rival_min_shared: int = 2  # C2: shared developers at least
+    rival_min_similarity: float = 0.3  # C2: neighbour-profile cosine at least ...
+    rival_min_common: int = 5  # ... or this many common neighbours
+    rival_max_reach_gap: int = 25  # C2: a foundation and its dependant are not rivals
+    peer_min_core: float = 0.2  # peers: mean core crossing at least (one team or family)
+
+    def check(self) -> RelationParams:
+        if self.core_size < 1:
+            raise BadParameter(f"--core-size: {self.core_size} must be at least 1")
+        return self
 
 
 @dataclass
@@ -45,46 +79,61 @@ class Relation:
     target: str
     relation: str
     confidence: float
+    rule: str
     reason: str
+    signals: PairSignals
+    forward: bool  # source is the pair's `a`
     linked: bool
-    same_niche: bool
     niche: str | None
-    weight: float
-    shared: int
-    lift: float
-    source_core_in_target: float
-    target_core_in_source: float
-    source_core_crossing: int
-    target_core_crossing: int
-    similarity: float
-    source_openrank: float
-    target_openrank: float
     source_share: float
     target_share: float
     top_developers: list[str] = field(default_factory=list)
     top_source_activity: list[float] = field(default_factory=list)
     top_target_activity: list[float] = field(default_factory=list)
 
+    def side(self, a_value: Any, b_value: Any) -> tuple[Any, Any]:
+        """(source's, target's) of a value known for the pair's a and b."""
+        return (a_value, b_value) if self.forward else (b_value, a_value)
+
     def row(self) -> dict[str, Any]:
+        s = self.signals
+        core_st, core_ts = self.side(s.core_ab, s.core_ba)
+        count_st, count_ts = self.side(s.core_count_ab, s.core_count_ba)
+        previous_st, previous_ts = self.side(s.previous_ab, s.previous_ba)
+        openrank_s, openrank_t = self.side(s.openrank_a, s.openrank_b)
+        reach_s, reach_t = self.side(s.reach_a, s.reach_b)
+        names_st, names_ts = self.side(s.a_names_b, s.b_names_a)
         return {
             "source": self.source,
             "target": self.target,
             "relation": self.relation,
             "confidence": round(self.confidence, 4),
+            "rule": self.rule,
             "reason": self.reason,
             "linked": self.linked,
-            "sameNiche": self.same_niche,
+            "sameNiche": s.same_niche,
             "niche": self.niche,
-            "weight": self.weight,
-            "sharedDevelopers": self.shared,
-            "lift": self.lift,
-            "sourceCoreInTarget": self.source_core_in_target,
-            "targetCoreInSource": self.target_core_in_source,
-            "sourceCoreCrossing": self.source_core_crossing,
-            "targetCoreCrossing": self.target_core_crossing,
-            "profileSimilarity": self.similarity,
-            "sourceOpenrank": self.source_openrank,
-            "targetOpenrank": self.target_openrank,
+            "weight": s.weight,
+            "sharedDevelopers": s.shared,
+            "lift": s.lift,
+            "sourceCoreInTarget": core_st,
+            "targetCoreInSource": core_ts,
+            "sourceCoreCrossing": count_st,
+            "targetCoreCrossing": count_ts,
+            "previousSourceCoreInTarget": previous_st,
+            "previousTargetCoreInSource": previous_ts,
+            # > 0: the shared developers are at home in the target beyond its size (its people come to the source)
+            "lean": s.lean if self.forward else -s.lean,
+            "profileSimilarity": s.similarity,
+            "commonNeighbours": s.common,
+            "sourceReach": reach_s,
+            "targetReach": reach_t,
+            "sourceOpenrank": openrank_s,
+            "targetOpenrank": openrank_t,
+            "metadataSimilarity": s.metadata_similarity,
+            "sharedTerms": s.shared_terms,
+            "sourceNamesTarget": names_st,
+            "targetNamesSource": names_ts,
             "sourceShare": self.source_share,
             "targetShare": self.target_share,
             "topDevelopers": self.top_developers,
@@ -101,6 +150,8 @@ class RelationResult:
     candidates: int
     seconds: float
     computed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    metadata_projects: int = 0  # projects with GitHub metadata the rules could read
+    previous_window: str | None = None
 
     @property
     def window(self) -> str:
@@ -113,27 +164,25 @@ class RelationResult:
         return next((r for r in self.relations if {r.source, r.target} == {a, b}), None)
 
 
-class CoreCrossing:
-    """Share of a project's core activity done by core developers also active in another."""
+@dataclass(frozen=True)
+class Verdict:
+    """What a rule decided: the relation, which side is the source, its confidence and why."""
 
-    def __init__(self, network: Network, core_size: int) -> None:
-        self.activity = network.activity
-        self.cores = [self.activity.members(r)[:core_size] for r in range(len(network.repos))]
-
-    def __call__(self, source: int, target: int) -> tuple[float, int]:
-        core = self.cores[source]
-        total = sum(value for value, _ in core)
-        crossing = [(value, dev) for value, dev in core if target in self.activity.activity[dev]]
-        return (sum(value for value, _ in crossing) / total if total else 0.0), len(crossing)
+    relation: str
+    source_is_a: bool
+    rule: str
+    confidence: float
+    reason: str
 
 
-def cosine(a: dict[int, float], b: dict[int, float], skip: Iterable[int]) -> float:
-    """Similarity of two projects' neighbour profiles, leaving out their own link."""
-    skipped = set(skip)
-    keys = (a.keys() | b.keys()) - skipped
-    dot = sum(a.get(k, 0.0) * b.get(k, 0.0) for k in keys)
-    norm = math.sqrt(sum(a.get(k, 0.0) ** 2 for k in keys) * sum(b.get(k, 0.0) ** 2 for k in keys))
-    return dot / norm if norm else 0.0
+def candidate_pairs(source: SignalSource) -> set[tuple[int, int]]:
+    """Every significant pair, every pair sharing users beyond random mixing, and every pair
+    with common neighbours (rivals rarely share many developers)."""
+    network = source.network
+    pairs = set(network.significant)
+    pairs |= shared_user_pairs(network, 1, 3.0)
+    pairs |= set(source.common_neighbour_pairs(2))
+    return pairs
 
 
 def classify_relations(
@@ -141,137 +190,235 @@ def classify_relations(
     membership: dict[str, str],
     openrank: dict[str, float],
     params: RelationParams | None = None,
+    previous: WindowActivity | None = None,
+    metadata: MetadataIndex | None = None,
 ) -> RelationResult:
-    """Classify every backbone link, and every same-niche pair whose neighbourhoods look alike."""
-    params = params or RelationParams()
+    """Classify every candidate pair; `previous` (the window before) and `metadata` are optional
+    evidence: without them the rules that need them say less, never something else."""
+    params = (params or RelationParams()).check()
     started = time.perf_counter()
-    repos = network.repos
-    crossing = CoreCrossing(network, params.core_size)
-    neighbours = network.neighbours()
-    # every stored link, and beyond them every significant pair inside one niche (rivals
-    # often share too few developers to be among each other's strongest links)
-    candidates = {(link.source, link.target) for link in network.backbone()}
-    candidates |= {
-        key for key in network.significant if membership.get(repos[key[0]], "") == membership.get(repos[key[1]])
-    }
+    source = SignalSource(network, membership, openrank, params.core_size, previous, metadata)
+    candidates = candidate_pairs(source)
     relations = []
     for a, b in sorted(candidates):
-        relation = classify_pair(network, a, b, membership, openrank, crossing, neighbours, params)
-        if relation is not None:
-            relations.append(relation)
+        signals = source(a, b)
+        verdict = decide(signals, network.excluded, params, network.repos)
+        if verdict is not None:
+            relations.append(make_relation(network, signals, verdict, membership))
     relations.sort(key=lambda r: (r.relation, -r.confidence, r.source, r.target))
-    return RelationResult(network, params, relations, len(candidates), time.perf_counter() - started)
-
-
-def classify_pair(
-    network: Network,
-    a: int,
-    b: int,
-    membership: dict[str, str],
-    openrank: dict[str, float],
-    crossing: CoreCrossing,
-    neighbours: dict[int, dict[int, float]],
-    params: RelationParams,
-) -> Relation | None:
-    repos = network.repos
-    name_a, name_b = repos[a], repos[b]
-    link = network.link(a, b)
-    linked = bool(link and link.backbone)
-    niche_a, niche_b = membership.get(name_a), membership.get(name_b)
-    same_niche = niche_a is not None and niche_a == niche_b
-    c_ab, k_ab = crossing(a, b)  # share of a's core also active in b
-    c_ba, k_ba = crossing(b, a)
-    similarity = cosine(neighbours.get(a, {}), neighbours.get(b, {}), (a, b))
-    family = name_a.split("/")[0].lower() == name_b.split("/")[0].lower()
-    or_a, or_b = openrank.get(name_a, 0.0), openrank.get(name_b, 0.0)
-
-    def make(source: int, kind: str, confidence: float, reason: str) -> Relation:
-        target = b if source == a else a
-        c_st, k_st = (c_ab, k_ab) if source == a else (c_ba, k_ba)
-        c_ts, k_ts = (c_ba, k_ba) if source == a else (c_ab, k_ab)
-        share_s = share_t = 0.0
-        top: list[tuple[float, int]] = []
-        if link is not None:
-            shares = network.shares(link)
-            share_s, share_t = shares if link.source == source else (shares[1], shares[0])
-            top = link.top_parts()
-        acts = network.activity.activity
-        return Relation(
-            source=repos[source],
-            target=repos[target],
-            relation=kind,
-            confidence=max(0.0, min(1.0, confidence)),
-            reason=reason,
-            linked=linked,
-            same_niche=same_niche,
-            niche=niche_a if same_niche else None,
-            weight=link.weight if link is not None else 0.0,
-            shared=link.shared if link is not None else 0,
-            lift=link.lift if link is not None else 0.0,
-            source_core_in_target=c_st,
-            target_core_in_source=c_ts,
-            source_core_crossing=k_st,
-            target_core_crossing=k_ts,
-            similarity=similarity,
-            source_openrank=openrank.get(repos[source], 0.0),
-            target_openrank=openrank.get(repos[target], 0.0),
-            source_share=share_s,
-            target_share=share_t,
-            top_developers=[network.activity.developers[dev] for _, dev in top],
-            top_source_activity=[acts[dev][source] for _, dev in top],
-            top_target_activity=[acts[dev][target] for _, dev in top],
-        )
-
-    core_a, core_b = f"{params.core_size} most active developers", f"{params.core_size} most active developers"
-    # rivals: same niche, cores apart, neighbourhoods alike, comparable weight
-    comparable = min(or_a, or_b) * params.rival_max_openrank_ratio >= max(or_a, or_b)
-    profiled = min(len(set(neighbours.get(a, {})) - {b}), len(set(neighbours.get(b, {})) - {a}))
-    if (
-        same_niche
-        and max(c_ab, c_ba) <= params.rival_max_core
-        and similarity >= params.rival_min_similarity
-        and comparable
-        and profiled >= params.rival_min_neighbours
-    ):
-        confidence = similarity * (1 - max(c_ab, c_ba) / (2 * params.rival_max_core))
-        reason = (
-            f"same niche, neighbour profiles {similarity:.0%} alike, but only {c_ab:.0%} / {c_ba:.0%} of their "
-            f"cores' activity ({core_a}) comes from developers active in the other"
-        )
-        return make(a, COMPETITOR, confidence, reason)
-    if not linked:
-        return None
-    for up, down, c_down_up, c_up_down, k_down, or_up, or_down in (
-        (a, b, c_ba, c_ab, k_ba, or_a, or_b),
-        (b, a, c_ab, c_ba, k_ab, or_b, or_a),
-    ):
-        if is_upstream(c_down_up, c_up_down, or_up, or_down, params):
-            confidence = (c_down_up - c_up_down) / (c_down_up + c_up_down) * k_down / (k_down + 1)
-            reason = (
-                f"{c_down_up:.0%} of {repos[down]}'s core activity ({k_down} of its {core_b}) comes from developers "
-                f"also active in {repos[up]}, against {c_up_down:.0%} the other way; mean OpenRank "
-                f"{or_up:.1f} vs {or_down:.1f}"
-            )
-            return make(up, UPSTREAM, confidence, reason)
-    mean_crossing = (c_ab + c_ba) / 2
-    confidence = min(1.0, mean_crossing / 0.5)
-    kind = "one family" if family else "linked"
-    reason = (
-        f"{kind}, no clear direction: {c_ab:.0%} of {name_a}'s core activity is by developers active in {name_b}, "
-        f"{c_ba:.0%} the other way"
+    return RelationResult(
+        network,
+        params,
+        relations,
+        len(candidates),
+        time.perf_counter() - started,
+        metadata_projects=sum(1 for vector in metadata.vectors.values() if vector) if metadata else 0,
+        previous_window=str(previous.window) if previous is not None else None,
     )
-    return make(a, PEER, confidence, reason)
 
 
-def is_upstream(c_down_up: float, c_up_down: float, or_up: float, or_down: float, params: RelationParams) -> bool:
-    gap = c_down_up - c_up_down
-    if gap < params.upstream_gap or c_down_up < params.upstream_min_core:
-        return False
-    if c_up_down <= params.same_team_core:
-        return or_up >= params.upstream_min_openrank * or_down
-    # the upstream's own core also runs the other project (docs, engine and framework...):
-    # a direction needs a larger gap and a clearly more influential upstream
-    return gap >= params.same_team_gap and or_up >= params.same_team_openrank * or_down
+def make_relation(network: Network, s: PairSignals, verdict: Verdict, membership: dict[str, str]) -> Relation:
+    repos = network.repos
+    source, target = (s.a, s.b) if verdict.source_is_a else (s.b, s.a)
+    link = network.link(s.a, s.b)
+    share_s = share_t = 0.0
+    top: list[tuple[float, int]] = []
+    if link is not None:
+        shares = network.shares(link)
+        share_s, share_t = shares if link.source == source else (shares[1], shares[0])
+        top = link.top_parts()
+    acts = network.activity.activity
+    return Relation(
+        source=repos[source],
+        target=repos[target],
+        relation=verdict.relation,
+        confidence=max(0.0, min(1.0, verdict.confidence)),
+        rule=verdict.rule,
+        reason=verdict.reason,
+        signals=s,
+        forward=verdict.source_is_a,
+        linked=s.backbone,
+        niche=membership.get(repos[s.a]) if s.same_niche else None,
+        source_share=share_s,
+        target_share=share_t,
+        top_developers=[network.activity.developers[dev] for _, dev in top],
+        top_source_activity=[acts[dev][source] for _, dev in top],
+        top_target_activity=[acts[dev][target] for _, dev in top],
+    )
+
+
+def decide(s: PairSignals, hubs: frozenset[int], params: RelationParams, repos: list[str]) -> Verdict | None:
+    """The rules in order; the first that holds decides (module docstring)."""
+    hub_a, hub_b = s.a in hubs, s.b in hubs
+    if not (hub_a or hub_b) and s.significant:
+        verdict = upstream_verdict(s, params, repos)
+        if verdict is not None:
+            return verdict
+    if hub_a == hub_b:
+        verdict = competitor_verdict(s, params, repos)
+        if verdict is not None:
+            return verdict
+    return peer_verdict(s, params, repos, hub_a or hub_b)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """One way of reading a pair: `up` upstream of `down`."""
+
+    up_is_a: bool
+    core_down_up: float  # share of the downstream's core active upstream
+    core_up_down: float
+    core_count_down: int
+    lean_down: float  # > 0: the shared developers lean towards the downstream
+    previous_gap: float | None  # the same gap in the window before
+    openrank_up: float
+    openrank_down: float
+    down_names_up: bool
+    up_names_down: bool
+
+    @property
+    def gap(self) -> float:
+        return self.core_down_up - self.core_up_down
+
+
+def directions(s: PairSignals) -> tuple[Direction, Direction]:
+    previous = None if s.previous_ab is None or s.previous_ba is None else s.previous_ba - s.previous_ab
+    a_up = Direction(
+        True,
+        s.core_ba,
+        s.core_ab,
+        s.core_count_ba,
+        s.lean,
+        previous,
+        s.openrank_a,
+        s.openrank_b,
+        s.b_names_a,
+        s.a_names_b,
+    )
+    b_up = Direction(
+        False,
+        s.core_ab,
+        s.core_ba,
+        s.core_count_ab,
+        -s.lean,
+        None if previous is None else -previous,
+        s.openrank_b,
+        s.openrank_a,
+        s.a_names_b,
+        s.b_names_a,
+    )
+    return a_up, b_up
+
+
+def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Verdict | None:
+    for d in directions(s):
+        up, down = (repos[s.a], repos[s.b]) if d.up_is_a else (repos[s.b], repos[s.a])
+        flows = (
+            f"{d.core_down_up:.0%} of {down}'s core activity is by developers also active in {up}, "
+            f"{d.core_up_down:.0%} the other way"
+        )
+        leans = f"shared developers lean {d.lean_down:+.1f} towards {down}"
+        persists = (
+            "no data in the window before"
+            if d.previous_gap is None
+            else f"gap {d.previous_gap:+.0%} in the window before"
+        )
+        if d.core_down_up >= p.upstream_min_core and d.gap >= p.upstream_gap and d.lean_down >= p.lean_floor:
+            if d.core_up_down <= p.same_team_core and d.openrank_up >= p.upstream_min_openrank * d.openrank_down:
+                confidence = u1_confidence(d)
+                reason = (
+                    f"U1 ({RULE_NAMES['U1']}): {flows}; {leans}; {persists}; "
+                    f"mean OpenRank {d.openrank_up:.0f} vs {d.openrank_down:.0f}"
+                )
+                return Verdict(UPSTREAM, d.up_is_a, "U1", confidence, reason)
+            if (
+                d.core_up_down > p.same_team_core
+                and d.lean_down >= p.same_team_lean
+                and (d.previous_gap is None or d.previous_gap >= 0)
+            ):
+                confidence = u2_confidence(d)
+                reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}"
+                return Verdict(UPSTREAM, d.up_is_a, "U2", confidence, reason)
+        if d.down_names_up and not d.up_names_down and d.lean_down >= 0 and d.gap >= -p.named_max_reverse_gap:
+            confidence = u3_confidence(d)
+            reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}"
+            return Verdict(UPSTREAM, d.up_is_a, "U3", confidence, reason)
+    return None
+
+
+def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Verdict | None:
+    if max(s.core_ab, s.core_ba) > p.rival_max_core or s.openrank_ratio() > p.rival_max_openrank_ratio:
+        return None
+    if s.a_names_b or s.b_names_a:
+        return None  # one describes itself by the other: built on it, not instead of it
+    cores = f"cores apart ({s.core_ab:.0%} / {s.core_ba:.0%} of each core's activity crosses over)"
+    weight = f"OpenRank {s.openrank_a:.0f} vs {s.openrank_b:.0f}"
+    users = f"{s.shared} shared developers, {s.lift:.1f}x random mixing"
+    if (
+        s.metadata_similarity is not None
+        and s.metadata_similarity >= p.rival_min_metadata
+        and ((s.shared >= 1 and s.lift >= 3) or s.common >= 2)
+    ):
+        terms = ", ".join(s.shared_terms) or "their descriptions"
+        reason = (
+            f"C1 ({RULE_NAMES['C1']}): GitHub metadata {s.metadata_similarity:.0%} alike ({terms}); {cores}; "
+            f"{users}; {s.common} common neighbours; {weight}"
+        )
+        return Verdict(COMPETITOR, True, "C1", c1_confidence(s), reason)
+    if (
+        s.same_niche
+        and s.shared >= p.rival_min_shared
+        and s.lift >= p.rival_min_lift
+        and (s.similarity >= p.rival_min_similarity or s.common >= p.rival_min_common)
+        and abs(s.reach_a - s.reach_b) < p.rival_max_reach_gap
+    ):
+        reason = (
+            f"C2 ({RULE_NAMES['C2']}): same niche; {cores}; {users}; neighbourhoods {s.similarity:.0%} alike, "
+            f"{s.common} common neighbours; reach {s.reach_a:+d} vs {s.reach_b:+d}; {weight}"
+        )
+        return Verdict(COMPETITOR, True, "C2", c2_confidence(s), reason)
+    return None
+
+
+def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: bool) -> Verdict | None:
+    mean = (s.core_ab + s.core_ba) / 2
+    if not s.significant or mean < p.peer_min_core:
+        return None
+    rule = "H" if with_hub else "P"
+    reason = (
+        f"{rule} ({RULE_NAMES[rule]}): {s.core_ab:.0%} of {repos[s.a]}'s core activity is by developers active in "
+        f"{repos[s.b]}, {s.core_ba:.0%} the other way; no direction"
+        + ("; distribution hubs are never upstream or downstream" if with_hub else "")
+    )
+    return Verdict(PEER, True, rule, min(1.0, mean / 0.5), reason)
+
+
+# --- confidences (calibrated on the dev labels, docs/niches.md "Calibration") -------------------
+
+
+def u1_confidence(d: Direction) -> float:
+    contrast = d.gap / (d.core_down_up + d.core_up_down)
+    support = d.core_count_down / (d.core_count_down + 1)
+    persistence = 1.0 if d.previous_gap is None or d.previous_gap > 0 else 0.75
+    return contrast * support * persistence
+
+
+def u2_confidence(d: Direction) -> float:
+    return min(1.0, d.gap / 0.3) * min(1.0, 0.5 + d.lean_down / 2)
+
+
+def u3_confidence(d: Direction) -> float:
+    return 0.55 + 0.25 * min(1.0, max(0.0, d.lean_down))
+
+
+def c1_confidence(s: PairSignals) -> float:
+    metadata = min(1.0, (s.metadata_similarity or 0.0) / 0.5)
+    data = 1.0 if s.shared >= 1 and s.lift >= 3 else 0.8
+    return 0.5 + 0.4 * metadata * data
+
+
+def c2_confidence(s: PairSignals) -> float:
+    return 0.3 + 0.3 * min(1.0, s.similarity) * min(1.0, math.log(s.lift) / math.log(30))
 
 
 # --- OpenRank of the window -------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
 from nichegraph.months import Window, add_months, month_index
 from nichegraph.queries import windows
 from nichegraph.queries.library import run_query
@@ -26,6 +26,17 @@ from nichegraph.queries.library import run_query
 PUBLISHED, COMPUTED = "published", "computed"
 MAX_COMPARE_DEVELOPERS = 500
 PERIODS = ("year", "quarter")
+# what a project known only from a published OpenRank series (no developer data) cannot have
+MISSING_WITHOUT_DEVELOPERS = [
+    "computed OpenRank",
+    "contributors",
+    "participants",
+    "bus factor",
+    "new contributors",
+    "new stars",
+    "top developers",
+    "shared developers",
+]
 
 
 # --- which projects ------------------------------------------------------------------------
@@ -301,16 +312,13 @@ class GraveyardRule:
     quiet_months: int = 6
 
     def check(self) -> GraveyardRule:
-        for flag, value in (
-            ("--min-peak-openrank", self.min_peak_openrank),
-            ("--min-peak-attention", self.min_peak_attention),
-            ("--activity-floor", self.activity_floor),
-        ):
-            if value < 0 or math.isnan(value):
-                raise BadParameter(f"{flag}: {value} must not be negative")
-        if self.quiet_months < 1:
-            raise BadParameter(f"--quiet-months: {self.quiet_months} must be at least 1")
-        return self
+        return checked(
+            self,
+            min_peak_openrank=NOT_NEGATIVE,
+            min_peak_attention=NOT_NEGATIVE,
+            activity_floor=NOT_NEGATIVE,
+            quiet_months=at_least(1),
+        )
 
     def params(self) -> dict[str, Any]:
         return {
@@ -403,6 +411,8 @@ def compare(graph: Graph, names: Sequence[str], window: Window, developers: int 
     shared = shared_rows.result()
     projects = [summary[repo] | {"growth": growth_by.get(repo), "topDevelopers": tops[repo]} for repo in repos]
     computed_missing = all(row["meanOpenrankComputed"] is None for row in projects)
+    # projects known only from a landscape series: say which figures they cannot have
+    without_developers = [project["repo"] for project in projects if not project["developerData"]]
     return result(
         "compare",
         window,
@@ -410,6 +420,8 @@ def compare(graph: Graph, names: Sequence[str], window: Window, developers: int 
         Selection(repos=tuple(repos)),
         openrank="published and computed" if not computed_missing else "published (no computed values yet)",
         quarters=whole_quarters(window),
+        withoutDeveloperData=without_developers,
+        missingForThem=MISSING_WITHOUT_DEVELOPERS if without_developers else [],
         projects=projects,
         shared=shared,
         rows=[_compare_row(project) for project in projects],

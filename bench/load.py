@@ -261,6 +261,3 @@ def bench_layout_command(settings: Settings, source: str) -> None:
     """Compare one relationship per month with one per (developer, repo) holding month
     arrays: load time and time-window query speed (see docs/model.md)."""
     click.echo(to_table(bench_layout(settings, source)))
-
-
-BENCH_COMMANDS = [bench_load_command, bench_layout_command]

@@ -52,6 +52,3 @@ def bench_queries(settings: Settings, repeats: int) -> None:
     whole-graph analytics."""
     with Graph(settings) as graph:
         click.echo(to_table(time_library(graph, repeats)))
-
-
-BENCH_COMMANDS = [bench_queries]

@@ -214,6 +214,3 @@ def bench_web(settings: Settings, total: int, clients: int, seed: int) -> None:
     for name, failures in result["errors"].items():
         for failure in failures[:3]:
             click.echo(f"  error {name}: {failure}")
-
-
-BENCH_COMMANDS = [bench_web]

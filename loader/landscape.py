@@ -1,8 +1,11 @@
 """Hand-made landscape labels (CSV) as `LandscapeEntry` nodes linked to the repositories.
 
-Two published formats are recognised by their header:
+Three published formats are recognised by their header:
 - the 2025 open source LLM landscape (Ant Group / X-lab): repo_name, layer1, layer2,
   layer3, stars, language, created_at, trend, status, openrank_01, openrank_07, delta, ...
+- the same report's 2025-05 classification: repo_id, repo_name, classification ("Agent
+  Framework - SDK": the domain; the part before " - " is the coarser layer), stars, forks,
+  openrank_25, language, created_at, description
 - the PyTorch Foundation landscape: name, organization, relation, category, subcategory,
   github_repo, github_stars, ..., 2025_value
 and a minimal one of our own: repo, domain[, layer, subdomain].
@@ -49,6 +52,17 @@ class LandscapeLoad:
     @property
     def ok(self) -> bool:
         return not self.bad_rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.file),
+            "landscape": self.landscape,
+            "format": self.format,
+            "entries": len(self.entries),
+            "linked": self.linked,
+            "badRows": self.bad_rows,
+            "replacedCharacters": self.replaced_characters,
+        }
 
     def describe(self) -> str:
         lines = [
@@ -125,6 +139,24 @@ def llm_entry(row: dict[str, str], where: str) -> dict[str, Any]:
         "openrankLast": number(row.get("openrank_07", ""), f"{where} openrank_07"),
         "openrankDelta": number(row.get("delta", ""), f"{where} delta"),
         "description": row.get("description", "").strip() or None,
+        "repoId": row.get("repo_id", "").strip() or None,
+    }
+
+
+def report_entry(row: dict[str, str], where: str) -> dict[str, Any]:
+    classification = row["classification"].strip()
+    return {
+        "repo": repo_name(row["repo_name"], where),
+        "project": row["repo_name"].strip(),
+        "repoId": row.get("repo_id", "").strip() or None,
+        "layer": classification.split(" - ")[0].strip() or None,
+        "domain": classification or None,
+        "stars": number(row.get("stars", ""), f"{where} stars", int),
+        "forks": number(row.get("forks", ""), f"{where} forks", int),
+        "openrank2025": number(row.get("openrank_25", ""), f"{where} openrank_25"),
+        "language": row.get("language", "").strip() or None,
+        "createdAt": iso_date(row.get("created_at", "")),
+        "description": row.get("description", "").strip() or None,
     }
 
 
@@ -155,6 +187,7 @@ def plain_entry(row: dict[str, str], where: str) -> dict[str, Any]:
 
 FORMATS: list[tuple[str, set[str], Callable[[dict[str, str], str], dict[str, Any]]]] = [
     ("LLM", {"repo_name", "layer1", "layer2"}, llm_entry),
+    ("report classification", {"repo_id", "repo_name", "classification"}, report_entry),
     ("PyTorch", {"name", "category", "github_repo"}, pytorch_entry),
     ("plain", {"repo", "domain"}, plain_entry),
 ]

@@ -19,8 +19,9 @@ import gc
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -212,6 +213,20 @@ class DeveloperStage:
         return [row["key"] for row in rows]
 
 
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """The load keeps hundreds of thousands of small objects alive; with the default
+    thresholds the cyclic collector re-scanned them so often that it took half of the
+    Python time. Rare collections still reclaim the driver's few reference cycles."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(500_000, 1000, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+@rare_collections()
 def load_repos(
     graph: Graph,
     source: FolderSource | HttpSource,
@@ -220,24 +235,6 @@ def load_repos(
     progress: Progress,
 ) -> LoadSummary:
     """Load `repos` from `source`; every repository is written whole or not at all."""
-    # The load keeps hundreds of thousands of small objects alive; with the default
-    # thresholds the cyclic collector re-scanned them so often that it took half of the
-    # Python time. Rare collections still reclaim the driver's few reference cycles.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(500_000, 1000, 1000)
-    try:
-        return _load_repos(graph, source, repos, options, progress)
-    finally:
-        gc.set_threshold(*thresholds)
-
-
-def _load_repos(
-    graph: Graph,
-    source: FolderSource | HttpSource,
-    repos: list[str],
-    options: LoadOptions,
-    progress: Progress,
-) -> LoadSummary:
     started = time.monotonic()
     summary = LoadSummary(source=source.label, requested=len(repos))
     graph.apply_schema()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -20,10 +21,23 @@ from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.opendigger import ALL_FILES, UnknownRepo, check_repo_name
 
 RawFiles = dict[str, bytes | None]
+T = TypeVar("T")
 
 
 class FetchError(NichegraphError):
     """A repository's files could not be fetched after all retries."""
+
+
+class SourceUnreachable(NichegraphError):
+    """The web source's host cannot be resolved or connected to: retrying will not help."""
+
+
+REACH_SECONDS = 8.0  # name resolution and connection together; the whole check stays under 10 s
+OFFLINE_HINT = (
+    "no network, or the service is down. Load a snapshot folder instead (--source PATH, or NICHEGRAPH_SOURCE; "
+    "on the development machines ../shared/data/opendigger-top300), or the small real sample shipped with "
+    "nichegraph: `nichegraph run --source sample`"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,18 @@ class FolderSource:
                 yield Fetched(repo, None, error)
 
 
+async def as_completed_results(work: Iterable[Coroutine[Any, Any, T]]) -> AsyncIterator[T]:
+    """Run every coroutine as a task and yield each result as it is ready; the tasks still
+    running are cancelled when the caller stops early."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in work]
+    try:
+        for task in asyncio.as_completed(tasks):
+            yield await task
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
 @dataclass(frozen=True)
 class HttpPolicy:
     concurrency: int = 8
@@ -105,7 +131,7 @@ class HttpSource:
     def list_repos(self) -> list[str]:
         raise BadParameter(
             f"SOURCE: {self.label} is a web service and cannot be listed; name repositories "
-            "with --repos / --repos-file (or run the default job, which starts from seeds)"
+            "with --repos / --repos-file (or run the default job, which loads the landscape report's projects)"
         )
 
     async def fetch_all(self, repos: Iterable[str]) -> AsyncIterator[Fetched]:
@@ -119,13 +145,31 @@ class HttpSource:
             follow_redirects=True,
             headers={"User-Agent": "nichegraph"},
         ) as client:
-            tasks = [asyncio.create_task(self._fetch_repo(client, semaphore, r)) for r in repos]
+            async for fetched in as_completed_results(self._fetch_repo(client, semaphore, r) for r in repos):
+                yield fetched
+
+    def check_reachable(self) -> None:
+        """Fail at once, with what to do, when the host cannot be resolved or connected to.
+        Any answer (a 404, a 5xx) or a slow one means the host is there: the load then keeps its
+        retries for timeouts and 5xx."""
+        try:
+            asyncio.run(self._probe(f"{self.base}/"))
+        except (httpx.ConnectError, httpx.ConnectTimeout, TimeoutError) as error:
+            problem = str(error) or type(error).__name__
+            if isinstance(error, TimeoutError):
+                problem = f"no connection within {REACH_SECONDS:g} s"
+            raise SourceUnreachable(f"cannot reach {self.label} ({problem}): {OFFLINE_HINT}") from error
+
+    async def _probe(self, url: str) -> None:
+        timeout = httpx.Timeout(self.policy.timeout, connect=REACH_SECONDS)
+        async with httpx.AsyncClient(timeout=timeout, transport=self._transport, follow_redirects=True) as client:
             try:
-                for task in asyncio.as_completed(tasks):
-                    yield await task
-            finally:
-                for task in tasks:
-                    task.cancel()
+                # bounds name resolution too, which no socket timeout covers
+                async with asyncio.timeout(REACH_SECONDS):
+                    async with client.stream("GET", url, headers={"User-Agent": "nichegraph"}):
+                        pass
+            except (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError):
+                return  # connected: a slow or broken answer is for the retries
 
     async def fetch_one(self, repo: str, stem: str) -> bytes | None:
         """One file, with the same retry policy; None on 404."""

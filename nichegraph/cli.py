@@ -17,7 +17,7 @@ from nichegraph.errors import NichegraphError
 # name -> (module, attribute, one-line summary for `--help`). The summary is written here so that
 # listing the commands imports none of them; a fast test checks it against each command's help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "load": ("nichegraph.loader.cli", "load", "Load data into the graph (OpenDigger metrics, landscape..."),
+    "load": ("nichegraph.loader.cli", "load", "Load data into the graph (OpenDigger metrics, GitHub..."),
     "stats": ("nichegraph.queries.cli", "stats", "Counts of repos, developers (bots separately), monthly..."),
     "query": ("nichegraph.queries.cli", "query", "Run a library query from queries/ with the example..."),
     "niches": ("nichegraph.analysis.cli", "niches", "Find niches: Leiden communities of the window's..."),
@@ -25,9 +25,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "expand": (
         "nichegraph.analysis.cli",
         "expand_command",
-        "Grow a landscape from seed projects along the strongest...",
+        "Grow a landscape from seed projects the way the landscape...",
     ),
-    "export": ("nichegraph.analysis.cli", "export_command", "Export a window's niches, relations or collaboration..."),
+    "export": (
+        "nichegraph.analysis.cli",
+        "export_command",
+        "Export a window's (or a loaded network's) niches,...",
+    ),
+    "evaluate": (
+        "nichegraph.analysis.evaluate_cli",
+        "evaluate",
+        "Measure relations, niches or a seed expansion against...",
+    ),
     "openrank": (
         "nichegraph.analysis.openrank_cli",
         "openrank",
@@ -38,6 +47,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "trends",
         "Who leads, who grew, who fell, who went quiet: OpenRank...",
     ),
+    "landscape": (
+        "nichegraph.analysis.landscape_cli",
+        "landscape",
+        "The landscape of a loaded network or a window: detected...",
+    ),
     "db": ("nichegraph.localdb_cli", "db", "Run a real local Neo4j 5 (from Maven Central jars) on..."),
     "serve": ("nichegraph.web.cli", "serve", "Serve the explorer (every page also answers as JSON: add..."),
 }
@@ -47,6 +61,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
         "nichegraph.bench.load",
         "bench_load_command",
         "Load a whole OpenDigger folder into an empty database and...",
+    ),
+    "events": (
+        "nichegraph.bench.events",
+        "bench_events_command",
+        "Read GH Archive files with embedded ClickHouse and...",
     ),
     "layout": ("nichegraph.bench.load", "bench_layout_command", "Compare one relationship per month with one per..."),
     "niches": ("nichegraph.bench.niches", "bench_niches", "Time the network build (Python over streamed rows, and..."),
@@ -62,6 +81,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Resample the real snapshot to N times its size and time...",
     ),
     "web": ("nichegraph.bench.web", "bench_web", "Load the explorer on loopback (8 concurrent clients, a..."),
+    "newcomer": (
+        "nichegraph.bench.newcomer",
+        "bench_newcomer",
+        "Time `nichegraph run --source sample` from nothing (fresh...",
+    ),
 }
 
 
@@ -106,10 +130,11 @@ class Group(LazyGroup):
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
         except Exception as error:
-            # the driver is imported only by commands that talk to Neo4j
-            from neo4j.exceptions import Neo4jError
-
-            if not isinstance(error, Neo4jError):
+            # Only commands that talk to Neo4j import the driver: without it loaded, this is no
+            # Neo4j error (importing it here would load it for every `--help` of a subcommand,
+            # which click ends with an exception too).
+            driver_errors = sys.modules.get("neo4j.exceptions")
+            if driver_errors is None or not isinstance(error, driver_errors.Neo4jError):
                 raise
             click.echo(f"error: Neo4j refused the request: {error.message}", err=True)
             sys.exit(1)
@@ -133,7 +158,11 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
 
 
 @main.command()
-@click.option("--source", help="Where to load from [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]")
+@click.option(
+    "--source",
+    help="Where to load from: a snapshot folder, an http(s) URL, or 'sample' (the small real sample shipped "
+    "with nichegraph; no network needed) [env NICHEGRAPH_SOURCE; default: the live OpenDigger service]",
+)
 @click.option(
     "--landscape",
     "landscape_dir",
@@ -159,8 +188,10 @@ def run(
     """The main job: start Neo4j if nothing answers, load the default data set, analyse it
     (niches and relations of the last 12 months, computed OpenRank), and serve the explorer.
 
-    With a folder as the source it loads every repository in it; with the live service it
-    loads the landscape's seed projects and their neighbourhood."""
+    With a folder as the source it loads every repository in it; with the live service, the
+    projects of the 2025 LLM landscape report's lists (shipped with nichegraph) and their domains;
+    with `--source sample`, the packaged sample (AI and scientific Python 2020-04..2023-03, the
+    report's 2025-05 network and OpenRank series). The loaded networks are analysed too."""
     from nichegraph import job
 
     job.ensure_database(settings, say=click.echo)

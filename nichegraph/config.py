@@ -21,6 +21,7 @@ DEFAULT_HTTP_PORT = 7474
 DEFAULT_BROWSER_URL = "http://localhost:7474/browser/"
 DEFAULT_NEO4J_HEAP = "2g"
 DEFAULT_NEO4J_PAGECACHE = "1g"
+DEFAULT_GITHUB_API = "https://api.github.com"
 # the explorer's reads: a transaction running longer is stopped by the server and the page
 # answers 504 instead of holding a worker (docs/web.md)
 DEFAULT_QUERY_TIMEOUT = 5.0
@@ -55,6 +56,9 @@ class Settings:
     browser_url: str = DEFAULT_BROWSER_URL  # where the explorer's "open in Neo4j Browser" links point
     neo4j_heap: str = DEFAULT_NEO4J_HEAP  # the local server's memory
     neo4j_pagecache: str = DEFAULT_NEO4J_PAGECACHE
+    clickhouse_password: str | None = field(default=None, repr=False)  # for clickhouse:// sources (never in the URL)
+    github_api: str = DEFAULT_GITHUB_API  # `load github`: the REST API's base URL (tests point it at a local server)
+    github_token: str | None = field(default=None, repr=False)  # a secret: never printed, not even in a repr
     query_timeout: float = DEFAULT_QUERY_TIMEOUT  # seconds a page's read transaction may run
 
     @classmethod
@@ -72,6 +76,9 @@ class Settings:
             browser_url=env.get("NICHEGRAPH_BROWSER_URL") or DEFAULT_BROWSER_URL,
             neo4j_heap=env.get("NICHEGRAPH_NEO4J_HEAP") or DEFAULT_NEO4J_HEAP,
             neo4j_pagecache=env.get("NICHEGRAPH_NEO4J_PAGECACHE") or DEFAULT_NEO4J_PAGECACHE,
+            clickhouse_password=env.get("NICHEGRAPH_CLICKHOUSE_PASSWORD") or None,
+            github_api=env.get("NICHEGRAPH_GITHUB_API") or DEFAULT_GITHUB_API,
+            github_token=env.get("GITHUB_TOKEN") or None,
             query_timeout=_seconds(
                 "NICHEGRAPH_QUERY_TIMEOUT", env.get("NICHEGRAPH_QUERY_TIMEOUT"), DEFAULT_QUERY_TIMEOUT
             ),

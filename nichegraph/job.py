@@ -24,29 +24,39 @@ def ensure_database(settings: Settings, say: Say) -> None:
 
 
 def load(settings: Settings, source: str, landscape_dir: Path | None, say: Say) -> None:
-    from nichegraph.loader.cli import run_load
-    from nichegraph.loader.landscape import read_landscape, write_landscape
+    """Load the source: the packaged sample ('sample'), a folder, or a web service (for which,
+    without a landscape folder, the report's shipped project lists are the labels)."""
+    from nichegraph.loader.cli import REPORT_LISTS, load_landscape_files, run_load
+    from nichegraph.loader.sample import SAMPLE, load_sample
 
-    summary = run_load(settings, source)
-    say(summary.describe())
-    if not summary.loaded and not summary.unchanged:
-        raise NichegraphError("nothing could be loaded; see the messages above")
-    if landscape_dir is None:
+    if source == SAMPLE:
+        load_sample(settings, say)
+    else:
+        summary = run_load(settings, source)
+        say(summary.describe())
+        if not summary.loaded and not summary.unchanged:
+            raise NichegraphError("nothing could be loaded; see the messages above")
+    if landscape_dir is not None:
+        files = sorted(landscape_dir.glob("*.csv")) if landscape_dir.is_dir() else []
+        if not files:
+            raise BadParameter(f"--landscape: {landscape_dir} holds no .csv files")
+    elif source.startswith(("http://", "https://")):
+        files = REPORT_LISTS
+    else:
         return
-    files = sorted(landscape_dir.glob("*.csv")) if landscape_dir.is_dir() else []
-    if not files:
-        raise BadParameter(f"--landscape: {landscape_dir} holds no .csv files")
-    with Graph(settings) as graph:
-        for file in files:
-            say(write_landscape(graph, read_landscape(file)).describe())
+    for result in load_landscape_files(settings, files):
+        say(result.describe())
 
 
 def analyse(settings: Settings, say: Say) -> None:
-    """Niches and relations of the default window (the last 12 months), then OpenRank."""
+    """Niches and relations of the default window (the last 12 months), then OpenRank; then the
+    niches and relations of every loaded network."""
+    from nichegraph.analysis.networks import analyse_networks
     from nichegraph.analysis.pipeline import analyse as analyse_graph
 
     with Graph(settings) as graph:
         analyse_graph(graph, say)
+        analyse_networks(graph, say)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:

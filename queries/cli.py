@@ -84,6 +84,3 @@ def query(
     with Graph(settings) as graph:
         rows = run_query(graph, name, **given)
     click.echo(render(library_query, rows, fmt))
-
-
-COMMANDS = [stats, query]

@@ -14,7 +14,8 @@
 // Columns:
 //   niches      {niche, number, label, size, stability, domain, domainShare, openrank, members:
 //               [{repo, rank, openrank, previous, change}]} largest niche first; change = openrank / previous - 1
-//   unassigned  {repo, openrank, previous, change} for projects in no niche of the window, by OpenRank
+//   unassigned  {repo, openrank, previous, change} for projects in no niche of the window (hubs apart), by OpenRank
+//   hubs        {repo, openrank, previous, change, reason} for the window's distribution hubs, by OpenRank
 CALL () {
   MATCH (r:Repo)
   CALL (r) {
@@ -37,10 +38,20 @@ CALL (rows) {
   RETURN collect({niche: n.id, number: n.number, label: n.label, size: n.size, stability: n.stability,
                   domain: n.domain, domainShare: n.domainShare, openrank: openrank, members: members}) AS niches
 }
-CALL (rows) {
+OPTIONAL MATCH (run:NicheRun {window: $window})
+WITH rows, niches, coalesce(run.hubs, []) AS hubNames, coalesce(run.hubReasons, []) AS hubReasons
+CALL (rows, hubNames) {
   UNWIND rows AS row
-  WITH row WHERE row.n IS NULL
+  WITH row WHERE row.n IS NULL AND NOT row.r.name IN hubNames
   WITH row ORDER BY row.openrank DESC
   RETURN collect({repo: row.r.name, openrank: row.openrank, previous: row.previous, change: row.change}) AS unassigned
 }
-RETURN niches, unassigned
+CALL (rows, hubNames, hubReasons) {
+  UNWIND rows AS row
+  WITH row, [i IN range(0, size(hubNames) - 1) WHERE hubNames[i] = row.r.name | hubReasons[i]] AS reasons
+  WITH row, reasons WHERE size(reasons) > 0
+  WITH row, reasons ORDER BY row.openrank DESC
+  RETURN collect({repo: row.r.name, openrank: row.openrank, previous: row.previous, change: row.change,
+                  reason: reasons[0]}) AS hubs
+}
+RETURN niches, unassigned, hubs

@@ -6,14 +6,16 @@
 // :param curveMembers => 8
 //
 // Columns:
-//   niche         niche id (window/most-central-project)
-//   window        the window it was detected in
+//   niche         niche id (window/most-central-project, or network:NAME/most-central-project)
+//   window        the window it was detected in ('network:NAME' for a loaded network's niche)
+//   network       the loaded network it was detected in, null for a window's niche
 //   label         its label
 //   size          members
 //   stability     mean member stability
 //   domain        dominant hand-made landscape domain among labelled members
 //   domainShare   share of labelled members with that domain
-//   members       {repo, rank, centrality, stability, domain, openrank (mean in the window)}, most central first
+//   members       {repo, rank, centrality, stability, domain, openrank (mean in the window; a network's own figure)},
+//                 most central first
 //   rivalries     {a, b, confidence, profileSimilarity, sharedDevelopers, reason} competitor pairs inside the niche
 //   dependencies  {direction: depends_on|feeds, otherNiche, otherLabel, relations, meanConfidence, pairs}
 //   curve         {month, openrank}: the members' summed published OpenRank per month
@@ -26,7 +28,8 @@ CALL (n, first, last) {
     OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE first <= m.month <= last
     RETURN avg(m.openrank) AS openrank
   }
-  WITH r, i, openrank ORDER BY i.rank
+  OPTIONAL MATCH (r)-[inside:IN_NETWORK]->(:Network {name: n.network})
+  WITH r, i, coalesce(openrank, inside.openrank) AS openrank ORDER BY i.rank
   RETURN collect({repo: r.name, rank: i.rank, centrality: i.centrality, stability: i.stability,
                   domain: r.domain, openrank: openrank}) AS members
 }
@@ -67,5 +70,5 @@ CALL (n) {
   WITH r, i, months ORDER BY i.rank
   RETURN collect({repo: r.name, months: months}) AS memberCurves
 }
-RETURN n.id AS niche, n.window AS window, n.label AS label, n.size AS size, n.stability AS stability,
+RETURN n.id AS niche, n.window AS window, n.network AS network, n.label AS label, n.size AS size, n.stability AS stability,
        n.domain AS domain, n.domainShare AS domainShare, members, rivalries, dependencies, curve, memberCurves

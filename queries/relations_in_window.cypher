@@ -20,6 +20,9 @@
 //   linked              true when the pair is a stored COLLABORATES link
 //   sameNiche           true when both are in one niche
 //   topDevelopers       the shared developers who carry the link most
+//   rule                the rule that decided: U1, U2, U3 (upstream), C1, C2 (competitor), P, H (peer); docs/niches.md
+//   lean                > 0: the shared developers are at home in the target beyond its size (its people come to the source)
+//   metadataSimilarity  how alike their GitHub topics and descriptions are (tf-idf cosine), null without metadata
 //   reason              the rule that decided, in words
 MATCH (s:Repo)-[x:UPSTREAM_OF|COMPETES_WITH|PEER_OF {window: $window}]->(t:Repo)
 RETURN s.name AS source, t.name AS target,
@@ -27,5 +30,6 @@ RETURN s.name AS source, t.name AS target,
        x.confidence AS confidence, x.weight AS weight, x.sharedDevelopers AS sharedDevelopers,
        x.sourceCoreInTarget AS sourceCoreInTarget, x.targetCoreInSource AS targetCoreInSource,
        x.profileSimilarity AS profileSimilarity, x.sourceOpenrank AS sourceOpenrank, x.targetOpenrank AS targetOpenrank,
-       x.lift AS lift, x.linked AS linked, x.sameNiche AS sameNiche, x.topDevelopers AS topDevelopers, x.reason AS reason
+       x.lift AS lift, x.linked AS linked, x.sameNiche AS sameNiche, x.topDevelopers AS topDevelopers, x.rule AS rule,
+       x.lean AS lean, x.metadataSimilarity AS metadataSimilarity, x.reason AS reason
 ORDER BY relation DESC, confidence DESC, source, target

@@ -16,6 +16,7 @@
 //   profileSimilarity  cosine similarity of their collaboration neighbourhoods
 //   otherOpenrank      the other's mean monthly OpenRank in the window
 //   topDevelopers      the shared developers who carry the link most
+//   rule               the rule that decided: U1, U2, U3 (upstream), C1, C2 (competitor), P, H (peer); docs/niches.md
 //   reason             the rule that decided, in words
 MATCH (r:Repo {name: $repo})-[x:UPSTREAM_OF|COMPETES_WITH|PEER_OF {window: $window}]-(o:Repo)
 WITH r, x, o, startNode(x) = r AS outgoing
@@ -29,5 +30,5 @@ RETURN CASE
        CASE WHEN outgoing THEN x.targetCoreInSource ELSE x.sourceCoreInTarget END AS otherCoreInRepo,
        x.profileSimilarity AS profileSimilarity,
        CASE WHEN outgoing THEN x.targetOpenrank ELSE x.sourceOpenrank END AS otherOpenrank,
-       x.topDevelopers AS topDevelopers, x.reason AS reason
+       x.topDevelopers AS topDevelopers, x.rule AS rule, x.reason AS reason
 ORDER BY role, confidence DESC, other

@@ -1,8 +1,8 @@
 // repo_page: What does one repository look like: its series, its window figures and its top developers?
 // Everything the explorer's project page shows except the relations (relations_of_repo), in
-// one query: the repository, every month of its published series (and computed OpenRank when
-// present), its landscape entries, its niche in the window, and its top developers in the
-// window (bots left out). Returns no row for an unknown repository.
+// one query: the repository, its GitHub metadata, every month of its published series (and
+// computed OpenRank when present), its landscape entries, its niche in the window, and its top
+// developers in the window (bots left out). Returns no row for an unknown repository.
 //
 // Parameters:
 // :param repo => 'pytorch/pytorch'
@@ -16,6 +16,9 @@
 //   owner          its owner
 //   domain         hand-made landscape domain, if any
 //   domainLayer    the landscape layer of that domain
+//   metadata       GitHub metadata from `nichegraph load github` (null values where not loaded): {description,
+//                  language, topics, license, archived, createdAt, homepage, metadataSource, metadataProvenance,
+//                  metadataFetchedAt}
 //   months         every month: {month, openrank, openrankComputed, activity, stars, participants, busFactor}
 //   landscape      landscape entries: {landscape, domain, layer, subdomain, status}
 //   meanOpenrank   mean published monthly OpenRank in the window
@@ -24,6 +27,10 @@
 //   developers     developers (bots excluded) active in the window
 //   topDevelopers  top developers in the window: {login, activity, share, activeMonths}
 //   niche          its niche in the window: {niche, label, size, stability, rank, nicheStability}, null if none
+//   developerData  whether the graph holds any developer contributions for it (false for a project known
+//                  only from a landscape, a loaded network or an OpenRank series)
+//   series         the landscape series files its OpenRank months come from, if any
+//   role           {role: 'hub', reason} when it is a distribution hub in the window (in no niche), else null
 MATCH (r:Repo {name: $repo})
 CALL (r) {
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
@@ -33,7 +40,8 @@ CALL (r) {
                   busFactor: m.busFactor}) AS months,
          avg(CASE WHEN $first <= m.month <= $last THEN m.openrank END) AS meanOpenrank,
          sum(CASE WHEN $first <= m.month <= $last THEN m.activity ELSE 0 END) AS activity,
-         sum(CASE WHEN $first <= m.month <= $last THEN m.stars ELSE 0 END) AS stars
+         sum(CASE WHEN $first <= m.month <= $last THEN m.stars ELSE 0 END) AS stars,
+         [source IN collect(DISTINCT m.series) WHERE source IS NOT NULL] AS series
 }
 CALL (r) {
   OPTIONAL MATCH (r)-[:IN_LANDSCAPE]->(e:LandscapeEntry)
@@ -59,5 +67,13 @@ CALL (r) {
               ELSE {niche: n.id, label: n.label, size: n.size, stability: i.stability, rank: i.rank,
                     nicheStability: n.stability} END AS niche
 }
+CALL (r) {
+  OPTIONAL MATCH (run:NicheRun {window: $window})
+  WITH [i IN range(0, coalesce(size(run.hubs), 0) - 1) WHERE run.hubs[i] = r.name | run.hubReasons[i]] AS reasons
+  RETURN CASE WHEN size(reasons) > 0 THEN {role: 'hub', reason: reasons[0]} END AS role
+}
 RETURN r.name AS repo, r.owner AS owner, r.domain AS domain, r.domainLayer AS domainLayer,
-       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche
+       r {.description, .language, .topics, .license, .archived, .createdAt, .homepage,
+          .metadataSource, .metadataProvenance, .metadataFetchedAt} AS metadata,
+       months, landscape, meanOpenrank, activity, stars, developers, topDevelopers, niche,
+       EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData, series, role

@@ -14,14 +14,16 @@
 //   repo                  project name
 //   meanOpenrank          mean monthly published OpenRank in the window
 //   meanOpenrankComputed  mean monthly computed OpenRank (null before `nichegraph openrank`)
+//   developerData         whether the graph holds any developer contributions for the project; when false
+//                         (a project known from a landscape series only) the developer figures below are null
 //   contributors          distinct developers (bots left out) listed in OpenDigger's details in the window
 //   bots                  distinct automation accounts listed in the window
 //   participants          mean monthly participants (published; includes developers the details leave out)
 //   busFactor             mean monthly bus factor (published)
 //   lastBusFactor         bus factor in the last month of the window with a value
-//   newContributors       new contributors over the window (sum of the published monthly counts)
-//   stars                 new stars over the window
-//   activity              published activity over the window
+//   newContributors       new contributors over the window (sum of the published monthly counts; null without any)
+//   stars                 new stars over the window (null without any published value)
+//   activity              published activity over the window (null without any published value)
 //   months                months of the window with data
 //   domain                hand-made landscape domain, if any
 //   window                the window FIRST:LAST
@@ -36,8 +38,9 @@ CALL (r) {
   RETURN sum(coalesce(m.openrank, 0)) AS published, sum(coalesce(m.openrankComputed, 0)) AS computed,
          count(m.openrankComputed) AS computedMonths, avg(m.participants) AS participants,
          avg(m.busFactor) AS busFactor, last(collect(m.busFactor)) AS lastBusFactor,
-         sum(coalesce(m.newContributors, 0)) AS newContributors, sum(coalesce(m.stars, 0)) AS stars,
-         sum(coalesce(m.activity, 0)) AS activity, count(m) AS months
+         CASE WHEN count(m.newContributors) > 0 THEN sum(m.newContributors) END AS newContributors,
+         CASE WHEN count(m.stars) > 0 THEN sum(m.stars) END AS stars,
+         CASE WHEN count(m.activity) > 0 THEN sum(m.activity) END AS activity, count(m) AS months
 }
 CALL (r) {
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
@@ -46,7 +49,11 @@ CALL (r) {
   WITH DISTINCT d
   RETURN count(CASE WHEN NOT d.isBot THEN d END) AS contributors, count(CASE WHEN d.isBot THEN d END) AS bots
 }
+WITH r, published, computed, computedMonths, participants, busFactor, lastBusFactor, newContributors, stars,
+     activity, months, contributors, bots, length, EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData
 RETURN r.name AS repo, published / length AS meanOpenrank,
-       CASE WHEN computedMonths > 0 THEN computed / length END AS meanOpenrankComputed,
-       contributors, bots, participants, busFactor, lastBusFactor, newContributors, stars, activity, months,
+       CASE WHEN computedMonths > 0 THEN computed / length END AS meanOpenrankComputed, developerData,
+       CASE WHEN developerData THEN contributors END AS contributors, CASE WHEN developerData THEN bots END AS bots,
+       participants, busFactor, lastBusFactor,
+       CASE WHEN developerData THEN newContributors END AS newContributors, stars, activity, months,
        r.domain AS domain, $first + ':' + $last AS window

@@ -7,11 +7,11 @@
 //
 // Columns:
 //   niche    the niche id
-//   window   the window it was detected in (FIRST:LAST)
+//   window   the window it was detected in (FIRST:LAST), null for a loaded network's niche
 //   label    its label
 //   size     members
 //   members  member projects, by name
 MATCH (n:Niche {id: $niche})
 OPTIONAL MATCH (r:Repo)-[:IN_NICHE]->(n)
 WITH n, r ORDER BY r.name
-RETURN n.id AS niche, n.window AS window, n.label AS label, n.size AS size, collect(r.name) AS members
+RETURN n.id AS niche, CASE WHEN n.network IS NULL THEN n.window END AS window, n.label AS label, n.size AS size, collect(r.name) AS members

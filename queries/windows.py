@@ -2,12 +2,17 @@
 
 Every command, analysis and page chooses its window here, so they agree: the default is the
 last 12 months of the data (fewer when the data is shorter), and a window given by a person is
-checked against the data's range the way the caller asks (`fit`). Pages clip (`CLIP`): a window
-reaching past the data is cut to its part inside the data, so no request works on months that
-cannot hold anything (`/trends?window=1999-01:2999-12` reads 2015-01..2023-03 of the snapshot).
+checked against the data's range the way the caller asks (`fit`). The defaults end at the last
+month with activity data: OpenRank-only series (the landscape report's) may run later, and a
+window of months without contributions has no network, niches or computed OpenRank. Pages clip
+(`CLIP`): a window reaching past the data is cut to its part inside the data, so no request
+works on months that cannot hold anything (`/trends?window=1999-01:2999-12` reads 2015-01..2023-03
+of the snapshot).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
@@ -31,23 +36,40 @@ DEFAULTS = (LAST12, ALL)
 NO_DATA = "the graph holds no monthly data yet; load some with `nichegraph load opendigger` first"
 
 
-def data_range(graph: Graph) -> Window | None:
+@dataclass(frozen=True)
+class DataRange(Window):
+    """The months of any series, and the months with activity data (None: series only)."""
+
+    activity_first: str | None = None
+    activity_last: str | None = None
+
+    @property
+    def activity(self) -> Window:
+        """The months default windows lie in: those with activity data, else all."""
+        return Window(self.activity_first or self.first, self.activity_last or self.last)
+
+
+def data_range(graph: Graph) -> DataRange | None:
     """First and last month of any repository series (`queries/data_range.cypher`), None when empty."""
     row = run_query(graph, "data_range")[0]
-    return Window(row["firstMonth"], row["lastMonth"]) if row["firstMonth"] else None
+    if not row["firstMonth"]:
+        return None
+    return DataRange(row["firstMonth"], row["lastMonth"], row["firstActivityMonth"], row["lastActivityMonth"])
 
 
-def require_data(data: Window | None, what: str = "--window") -> Window:
+def require_data(data: DataRange | None, what: str = "--window") -> DataRange:
     if data is None:
         raise BadParameter(f"{what}: {NO_DATA}")
     return data
 
 
 def default_window(data: Window, default: str = LAST12) -> Window:
-    """The whole range, or its last 12 months (fewer when the data is shorter)."""
+    """The whole range, or its last 12 months (fewer when the data is shorter), both within the
+    months that have activity data."""
+    months = data.activity if isinstance(data, DataRange) else data
     if default == ALL:
-        return data
-    return Window(max(data.first, add_months(data.last, -(LAST_MONTHS - 1))), data.last)
+        return Window(months.first, months.last)
+    return Window(max(months.first, add_months(months.last, -(LAST_MONTHS - 1))), months.last)
 
 
 def choose_window(

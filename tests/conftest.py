@@ -1,10 +1,20 @@
-"""Fixtures: real Neo4j servers (tests/support/servers.py) and the real shared data."""
+"""Fixtures shared by every test: the real shared data, and for the full tier real Neo4j
+servers (tests/support/servers.py) with what the analyses leave in them.
+
+The fast tier (tests/unit/) uses only the data paths: the server fixtures start a server
+only when a test asks for them, and tests/unit/conftest.py refuses them there.
+
+What full-tier tests may leave on the shared `full` server: the analysis of the default window
+(`analysed`) and OpenRank over all the data (`openrank_computed`), each computed once per
+session by whichever test asks first, so no test depends on the order the tests run in. A test
+that analyses other windows removes them again (`other_windows`)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +24,7 @@ from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos
 from nichegraph.loader.sources import FolderSource
 from nichegraph.progress import Progress
 from tests.support import servers
+from tests.support.niche_fixtures import WINDOW, Analysed
 
 SHARED_DATA = Path(os.environ.get("NICHEGRAPH_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
 TOP300 = SHARED_DATA / "opendigger-top300"
@@ -104,3 +115,64 @@ def full_settings() -> Settings:
 def full_graph(full_settings: Settings) -> Iterator[Graph]:
     with Graph(full_settings) as graph:
         yield graph
+
+
+@pytest.fixture(scope="session")
+def analysed(full_settings: Settings) -> Analysed:
+    """Landscape labels and the judged pairs (as label set `judged_pairs`) loaded, niches and
+    relations of the default window (WINDOW, the last 12 months of the snapshot) computed and
+    stored, as `nichegraph run` leaves them."""
+    from nichegraph.analysis.network import NetworkParams
+    from nichegraph.analysis.niches import NicheParams
+    from nichegraph.analysis.pipeline import compute_niches, compute_relations
+    from nichegraph.analysis.relations import relation_logins, write_relations
+    from nichegraph.loader.labels import load_label_set
+    from nichegraph.loader.landscape import read_landscape, write_landscape
+    from tests.support.niche_fixtures import JUDGED
+
+    with Graph(full_settings) as graph:
+        for path in sorted(LANDSCAPE.glob("*.csv")):
+            assert write_landscape(graph, read_landscape(path)).ok
+        load_label_set(graph, JUDGED)
+        niches = compute_niches(graph, WINDOW, NetworkParams(), NicheParams(), quiet_progress())
+        relations = compute_relations(graph, WINDOW, quiet_progress())
+        write_relations(graph, relations, relation_logins(graph, relations))
+    return Analysed(WINDOW, niches, relations)
+
+
+@pytest.fixture(scope="session")
+def openrank_computed(full_settings: Settings) -> dict[str, Any]:
+    """`nichegraph openrank` over all the data of the full server: {window, seconds}."""
+    from nichegraph.analysis.openrank.method import OpenRankParams
+    from nichegraph.analysis.openrank.run import run_openrank
+    from nichegraph.queries.windows import data_range, require_data
+
+    with Graph(full_settings) as graph:
+        graph.apply_schema()
+        window = require_data(data_range(graph))
+        run = run_openrank(graph, window, OpenRankParams())
+    return {"window": window, "seconds": run.seconds}
+
+
+REMOVE_WINDOW = """
+CALL () { MATCH (:Repo)-[c:COLLABORATES {window: $window}]->(:Repo) DELETE c }
+CALL () { MATCH (:Repo)-[x:UPSTREAM_OF|COMPETES_WITH|PEER_OF {window: $window}]->(:Repo) DELETE x }
+CALL () { MATCH (n:Niche {window: $window}) DETACH DELETE n }
+CALL () { MATCH (run:NicheRun {window: $window}) DELETE run }
+"""
+
+
+@pytest.fixture
+def other_windows(full_graph: Graph, analysed: Analysed) -> Iterator[list[str]]:
+    """Windows a test may analyse besides the default one: afterwards their results are removed
+    and Browser's display labels (which follow the last analysed window) are those of the
+    default window again, as the session fixture left them."""
+    from nichegraph.analysis.display_labels import apply_display_labels
+    from nichegraph.months import parse_window
+
+    windows: list[str] = []
+    yield windows
+    for window in windows:
+        assert window != analysed.window, "the default window's analysis is shared by the session"
+        full_graph.write(REMOVE_WINDOW, window=window)
+    apply_display_labels(full_graph, parse_window(analysed.window))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from nichegraph.analysis.display_labels import DISPLAY_LABELS, OPENRANK_BANDS, apply_display_labels
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
+from tests.support.niche_fixtures import Analysed
 
 
 def test_every_niche_member_wears_its_niche_colour_and_a_size(full_graph: Graph, analysed: Analysed) -> None:
-    # other tests compute other windows; the labels describe whichever was computed last
+    # the labels follow the last analysed window (the `analysed` fixture's, restored by
+    # `other_windows` after tests that analyse others); applied again here, as the function tested
     apply_display_labels(full_graph, parse_window(analysed.window))
     rows = full_graph.read(
         """

@@ -3,33 +3,22 @@ that are not in the graph."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-
-import pytest
 
 from nichegraph.db import Graph
 from nichegraph.loader.landscape import read_landscape, write_landscape
 from tests.conftest import LANDSCAPE, load_folder
 from tests.support.cli import nichegraph
+from tests.support.expected import landscape_rows
 
 LLM = LANDSCAPE / "llm_landscape_2025-09.csv"
 PYTORCH = LANDSCAPE / "pytorch_landscape_2025.csv"
 IN_GRAPH = ["pytorch/pytorch", "mlflow/mlflow", "apache/spark", "JacksonKearl/testissues"]
 
 
-def csv_rows(path: Path) -> list[dict[str, str]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    return list(csv.DictReader(text.splitlines()))
-
-
 def test_every_row_becomes_an_entry_and_graph_repos_are_linked(scratch: Graph) -> None:
     assert load_folder(scratch, IN_GRAPH).ok
-    rows = csv_rows(LLM)
+    rows = landscape_rows(LLM)
     result = write_landscape(scratch, read_landscape(LLM))
     assert result.ok and len(result.entries) == len(rows)
     assert result.replaced_characters == 1  # one byte of the file is not GB18030 either
@@ -57,12 +46,12 @@ def test_two_landscapes_and_a_reload(scratch: Graph) -> None:
     assert load_folder(scratch, IN_GRAPH).ok
     for file in (PYTORCH, LLM, PYTORCH):
         assert write_landscape(scratch, read_landscape(file)).ok
-    pytorch_rows = csv_rows(PYTORCH)
+    pytorch_rows = landscape_rows(PYTORCH)
     counts = {
         row["landscape"]: row["n"]
         for row in scratch.read("MATCH (e:LandscapeEntry) RETURN e.landscape AS landscape, count(e) AS n")
     }
-    assert counts == {"pytorch_landscape_2025": len(pytorch_rows), "llm_landscape_2025-09": len(csv_rows(LLM))}
+    assert counts == {"pytorch_landscape_2025": len(pytorch_rows), "llm_landscape_2025-09": len(landscape_rows(LLM))}
     # both landscapes list pytorch/pytorch; the domain comes from the first by name
     row = scratch.read(
         "MATCH (r:Repo {name: 'pytorch/pytorch'})-[:IN_LANDSCAPE]->(e) "
@@ -93,15 +82,3 @@ def test_bad_rows_are_named_and_skipped(scratch: Graph, tmp_path: Path) -> None:
     assert "mine.csv row 5: pytorch/pytorch is listed twice" in result.stderr
     keys = scratch.read("MATCH (e:LandscapeEntry {landscape: 'mine'}) RETURN e.key AS key ORDER BY key")
     assert [row["key"] for row in keys] == ["pytorch/pytorch", "vllm-project/vllm"]
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [("name,stars\nx,1\n", "unknown landscape format"), (None, "cannot read")],
-)
-def test_unreadable_files(scratch: Graph, tmp_path: Path, content: str | None, message: str) -> None:
-    path = tmp_path / "x.csv"
-    if content is not None:
-        path.write_text(content)
-    result = nichegraph(scratch.uri, "load", "landscape", str(path), timeout=120)
-    assert result.returncode == 2 and message in result.stderr

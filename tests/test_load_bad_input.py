@@ -159,27 +159,3 @@ def test_cli_exits_non_zero_with_a_summary(scratch: Graph, tmp_path: Path) -> No
     assert result.returncode == 1
     assert f"FAILED {VICTIM}" in result.stderr and message in result.stderr
     assert "3 repos written, 0 unchanged, 1 failed (of 4)" in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--months", "2023-03:2021-01"], "--months: '2023-03:2021-01' is reversed"),
-        (["--months", "2021-1:2022-01"], "--months: '2021-1' is not a month"),
-        (["--repos", "a/b", "--repos-file", "x.txt"], "--repos and --repos-file: give one or the other"),
-        (["--repos-file", "/nonexistent/list.txt"], "--repos-file: cannot read /nonexistent/list.txt"),
-        (["--workers", "0"], "--workers: must be at least 1"),
-    ],
-)
-def test_bad_parameters_are_named(scratch: Graph, args: list[str], message: str) -> None:
-    result = nichegraph(scratch.uri, "load", "opendigger", str(TOP300), *args)
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr
-
-
-def test_a_source_that_is_neither_folder_nor_url(scratch: Graph, tmp_path: Path) -> None:
-    result = nichegraph(scratch.uri, "load", "opendigger", str(tmp_path / "missing"))
-    assert result.returncode == 2 and "is not a folder or an http(s):// URL" in result.stderr
-    (tmp_path / "empty").mkdir()
-    result = nichegraph(scratch.uri, "load", "opendigger", str(tmp_path / "empty"))
-    assert result.returncode == 2 and "holds no github/{owner}/{repo}/{metric}.json files" in result.stderr

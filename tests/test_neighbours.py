@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from nichegraph.db import Graph
-from nichegraph.loader.neighbours import parse_network
 from tests.conftest import TOP300
 from tests.support.cli import nichegraph
 from tests.support.faulty_server import serve_folder
@@ -30,11 +29,6 @@ def network_file(seed: str) -> dict:  # type: ignore[type-arg]
             [NEIGHBOURS[0], NEIGHBOURS[1], 9.0],
         ],
     }
-
-
-def test_neighbours_are_ranked_by_their_edge_to_the_seed() -> None:
-    body = json.dumps(network_file(SEED)).encode()
-    assert parse_network(SEED, body, "x") == NEIGHBOURS
 
 
 def test_load_seed_with_neighbours_over_http(scratch: Graph, tmp_path: Path) -> None:
@@ -67,15 +61,16 @@ def test_load_seed_with_neighbours_over_http(scratch: Graph, tmp_path: Path) -> 
     assert names == {SEED, *NEIGHBOURS[:2]}
 
 
-def test_http_source_without_repos_starts_from_the_seeds(scratch: Graph, tmp_path: Path) -> None:
-    """The default of the main job on a web source: the landscape seeds; those the service
-    does not track are named and skipped."""
+def test_http_source_without_repos_loads_the_report_projects(scratch: Graph, tmp_path: Path) -> None:
+    """The default of the main job on a web source: the projects of the landscape report's lists
+    shipped with nichegraph (not neighbour files, which OpenDigger no longer regenerates); those
+    the service does not track are named and skipped."""
     root = tmp_path / "site"
     shutil.copytree(TOP300 / "github" / "pytorch" / "pytorch", root / "github" / "pytorch" / "pytorch")
-    with serve_folder(root) as (url, _plan):
+    with serve_folder(root) as (url, plan):
         result = nichegraph(scratch.uri, "load", "opendigger", url)
     assert result.returncode == 1
-    assert "starting from the 8 landscape seeds" in result.stderr
-    assert "pytorch/pytorch: no repo_network.json at the source" in result.stderr
+    assert "no --repos: the 174 projects of the 2025 LLM landscape report's lists" in result.stderr
     assert "FAILED vllm-project/vllm: vllm-project/vllm: not tracked by OpenDigger" in result.stderr
+    assert not any("repo_network" in path for path in plan.requests)
     assert scratch.read("MATCH (r:Repo) RETURN collect(r.name) AS names")[0]["names"] == ["pytorch/pytorch"]

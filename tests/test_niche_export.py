@@ -11,7 +11,7 @@ import igraph as ig
 
 from nichegraph.analysis.export import GEXF_NS, export
 from nichegraph.db import Graph
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401
+from tests.support.niche_fixtures import Analysed
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

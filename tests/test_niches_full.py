@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
-from nichegraph.analysis.pipeline import compute_niches
+from nichegraph.analysis.hubs import HubParams
 from nichegraph.analysis.network import NetworkParams, build_network, cypher_pair_sums, load_network, stream_activity
 from nichegraph.analysis.niches import NicheParams, detect_niches, stored_membership
+from nichegraph.analysis.pipeline import compute_niches, mark_hubs
 from nichegraph.db import Graph
 from nichegraph.months import parse_window
 from nichegraph.queries.library import run_query
-from tests.support.niche_fixtures import BEGINNER_REPOS, Analysed, analysed_fixture, quiet  # noqa: F401
+from tests.conftest import quiet_progress
+from tests.support.niche_fixtures import BEGINNER_REPOS, Analysed
 
 PYTORCH_NICHE_MUST = [
     "tensorflow/tensorflow",
@@ -63,8 +63,11 @@ def test_stored_niches_match_the_computed_result(full_graph: Graph, analysed: An
 def test_same_seed_same_niches_and_stability(full_graph: Graph, analysed: Analysed) -> None:
     # a fresh read of the graph and two runs with one seed: identical, number for number
     network = load_network(full_graph, parse_window(analysed.window))
-    first = detect_niches(network, NicheParams(seed=7, runs=10))
-    second = detect_niches(build_network(stream_activity(full_graph, network.window)), NicheParams(seed=7, runs=10))
+    hubs = mark_hubs(full_graph, network, HubParams(), quiet_progress())
+    first = detect_niches(network, NicheParams(seed=7, runs=10), None, hubs)
+    again_network = build_network(stream_activity(full_graph, network.window))
+    again_hubs = mark_hubs(full_graph, again_network, HubParams(), quiet_progress())
+    second = detect_niches(again_network, NicheParams(seed=7, runs=10), None, again_hubs)
 
     def shape(result):
         return [(n.id, [(m.repo, m.rank, round(m.stability, 12)) for m in n.members]) for n in result.niches]
@@ -72,17 +75,23 @@ def test_same_seed_same_niches_and_stability(full_graph: Graph, analysed: Analys
     assert shape(first) == shape(second)
     assert first.mean_ari == second.mean_ari and first.unassigned == second.unassigned
     # and the stored default run is reproduced exactly
-    again = detect_niches(network, NicheParams(), None)
+    again = detect_niches(network, NicheParams(), None, hubs)
     assert [n.members[0].repo for n in again.niches] == [n.members[0].repo for n in analysed.niches.niches]
     assert again.membership() == analysed.niches.membership()
 
 
-def test_recomputing_a_window_replaces_only_that_window(full_graph: Graph, analysed: Analysed) -> None:
+def test_recomputing_a_window_replaces_only_that_window(
+    full_graph: Graph, analysed: Analysed, other_windows: list[str]
+) -> None:
     older, other = "2020-01:2020-12", "2021-01:2021-12"
-    compute_niches(full_graph, older, NetworkParams(), NicheParams(), quiet())
+    other_windows += [older, other]
+    compute_niches(full_graph, older, NetworkParams(), NicheParams(), quiet_progress())
     before = stored_membership(full_graph, older)
-    compute_niches(full_graph, other, NetworkParams(), NicheParams(runs=5, seed=3), quiet())
-    replaced = compute_niches(full_graph, other, NetworkParams(), NicheParams(runs=6, seed=11, resolution=1.5), quiet())
+    assert before  # the window does have niches to keep
+    compute_niches(full_graph, other, NetworkParams(), NicheParams(runs=5, seed=3), quiet_progress())
+    replaced = compute_niches(
+        full_graph, other, NetworkParams(), NicheParams(runs=6, seed=11, resolution=1.5), quiet_progress()
+    )
     assert stored_membership(full_graph, older) == before
     assert stored_membership(full_graph, other) == replaced.membership()
     count = full_graph.read("MATCH (n:Niche {window: $w}) RETURN count(n) AS n", w=other)[0]["n"]
@@ -154,11 +163,3 @@ def test_weights_follow_the_documented_formula_and_exclude_bots(full_graph: Grap
         w=analysed.window,
     )
     assert bots[0]["n"] == 0
-
-
-@pytest.mark.parametrize("params", [NicheParams(resolution=0), NicheParams(resolution=-1), NicheParams(runs=1)])
-def test_bad_niche_parameters_are_refused(params: NicheParams) -> None:
-    from nichegraph.errors import BadParameter
-
-    with pytest.raises(BadParameter, match=r"--resolution|--runs"):
-        params.check()

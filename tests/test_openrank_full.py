@@ -4,22 +4,13 @@ Spearman computation from the JSON files."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import pytest
 
 from nichegraph.analysis.openrank.run import correlation_by_month
-from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
-from tests.support.trend_fixtures import ensure_computed, series
-
-
-@pytest.fixture(scope="module")
-def computed(full_settings: Settings) -> dict[str, Any]:
-    with Graph(full_settings) as graph:
-        return ensure_computed(graph)
+from tests.support.trend_fixtures import series
 
 
 def published_from_files(repos: list[str]) -> pd.DataFrame:
@@ -32,7 +23,7 @@ def published_from_files(repos: list[str]) -> pd.DataFrame:
     )
 
 
-def test_published_values_stay_and_computed_ones_sit_beside_them(full_graph: Graph, computed: dict) -> None:
+def test_published_values_stay_and_computed_ones_sit_beside_them(full_graph: Graph, openrank_computed: dict) -> None:
     rows = pd.DataFrame(
         full_graph.read(
             "MATCH (m:RepoMonth) RETURN m.repo AS repo, m.month AS month, m.openrank AS published, "
@@ -53,8 +44,8 @@ def test_published_values_stay_and_computed_ones_sit_beside_them(full_graph: Gra
     assert (rows["computed"].dropna() > 0).all()
 
 
-def test_every_active_developer_has_a_value_and_bots_none(full_graph: Graph, computed: dict) -> None:
-    month = computed["window"].last
+def test_every_active_developer_has_a_value_and_bots_none(full_graph: Graph, openrank_computed: dict) -> None:
+    month = openrank_computed["window"].last
     row = full_graph.read(
         "MATCH (d:Developer)-[c:CONTRIBUTED {month: $month}]->() WHERE NOT d.isBot AND c.activity > 0 "
         "WITH DISTINCT d "
@@ -71,8 +62,8 @@ def test_every_active_developer_has_a_value_and_bots_none(full_graph: Graph, com
     assert shapes["n"] == shapes["ok"] > 700_000
 
 
-def test_correlation_report_matches_an_independent_spearman(full_graph: Graph, computed: dict) -> None:
-    window = computed["window"]
+def test_correlation_report_matches_an_independent_spearman(full_graph: Graph, openrank_computed: dict) -> None:
+    window = openrank_computed["window"]
     report = correlation_by_month(full_graph, window)
     stored = pd.DataFrame(
         full_graph.read(
@@ -91,8 +82,8 @@ def test_correlation_report_matches_an_independent_spearman(full_graph: Graph, c
     assert min(last12) > 0.84 and sum(last12) / len(last12) >= 0.85
 
 
-def test_openrank_month_lists_the_leaders(full_graph: Graph, computed: dict) -> None:
-    month = computed["window"].last
+def test_openrank_month_lists_the_leaders(full_graph: Graph, openrank_computed: dict) -> None:
+    month = openrank_computed["window"].last
     rows = run_query(full_graph, "openrank_month", month=month, limit=5)
     assert [row["kind"] for row in rows] == ["repo"] * 5 + ["developer"] * 5
     repo_values = [row["computed"] for row in rows[:5]]
@@ -103,7 +94,7 @@ def test_openrank_month_lists_the_leaders(full_graph: Graph, computed: dict) -> 
     assert repo_values[0] == top
 
 
-def test_developer_activity_totals_match_their_contributions(full_graph: Graph, computed: dict) -> None:
+def test_developer_activity_totals_match_their_contributions(full_graph: Graph, openrank_computed: dict) -> None:
     """openrankActivity (what trend_compare_developers splits a developer's OpenRank by) is the
     month's summed squared scores over all the developer's repositories."""
     rows = full_graph.read(

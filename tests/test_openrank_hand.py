@@ -4,54 +4,25 @@ written out below node by node, then the background's value shared out, then dec
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from nichegraph.analysis.openrank.graph import TAIL_SCORE_CAP, tail_estimate
-from nichegraph.analysis.openrank.method import MonthEdges, OpenRankParams, solve_month
-from nichegraph.analysis.openrank.run import run_openrank, spearman
+from nichegraph.analysis.openrank.method import OpenRankParams
+from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
 from nichegraph.months import Window
 from nichegraph.queries.library import run_query
 from tests.support.cli import nichegraph
+from tests.support.openrank_by_hand import EXACT, K, one_repo_month, sigmoid
 from tests.support.trend_fixtures import create_graph, months
 from tests.unit.test_openrank_legacy import alone, january
 
-# exact fixed points: the tests compare with the algebra, not with where 0.01 stops. These tests
-# work the sigmoid start rule out by hand (X-lab's task now); tests/unit/test_openrank_legacy.py
-# does the same for the default, legacy rule.
+# These tests work the sigmoid start rule out by hand (X-lab's task now);
+# tests/unit/test_openrank_legacy.py does the same for the default, legacy rule.
 SIGMOID = OpenRankParams(developer_init="sigmoid")
-EXACT = OpenRankParams(developer_init="sigmoid", tolerance=1e-12, max_iterations=1000)
-K = 11.1  # squared score -> sigmoid units (the default activity_scale)
-
-
-def sigmoid(activity: float) -> float:
-    return 1 / (1 + math.exp(0.10425 * (44.08 - activity)))
-
-
-def one_repo_month(init_devs: float, n_devs: int, share: float) -> tuple[float, float]:
-    """n_devs identical developers (start value init_devs each, each working only on one new
-    repository, holding `share` of its activity): returns (developer, repository) values.
-
-    dev:  v_d = 0.5 init + 0.5 (0.95 share v_r + b / n)
-    repo: v_r = 0.3 * 0  + 0.7 (n * 0.95 * 1 * v_d + b / n)   (all of a developer's activity is here)
-    bg:   b   = 0.15 * 0 + 0.85 (0.05 (n v_d + v_r))
-    with n = n_devs + 1 nodes besides the background; afterwards each node gets b / n."""
-    n = n_devs + 1
-    a = np.array(
-        [
-            [1, -0.5 * 0.95 * share, -0.5 / n],
-            [-0.7 * n_devs * 0.95, 1, -0.7 / n],
-            [-0.85 * 0.05 * n_devs, -0.85 * 0.05, 1],
-        ]
-    )
-    v_d, v_r, b = np.linalg.solve(a, [0.5 * init_devs, 0.0, 0.0])
-    return v_d + b / n, v_r + b / n
 
 
 REPOS = {
@@ -210,55 +181,6 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
 
-def test_tail_estimate_caps_the_unlisted_score() -> None:
-    edges = pd.DataFrame(
-        [
-            {"month": "2021-01", "repo": "a/a", "listed": 2, "listedActivity": 10.0},
-            {"month": "2021-01", "repo": "b/b", "listed": 4, "listedActivity": 9.0},
-        ]
-    )
-    totals = pd.DataFrame(
-        [
-            {"month": "2021-01", "repo": "a/a", "participants": 5, "activity": 13.9},  # 3 more, 1.3 each
-            {"month": "2021-01", "repo": "b/b", "participants": 5, "activity": 19.0},  # 1 more, 10 -> cap 2
-            {"month": "2021-01", "repo": "c/c", "participants": 3, "activity": 3.0},  # none listed at all
-        ]
-    )
-    tail = tail_estimate(edges, totals).set_index("repo")
-    assert tail.loc["a/a", "count"] == 3 and tail.loc["a/a", "score"] == pytest.approx(1.3)
-    assert tail.loc["b/b", "count"] == 1 and tail.loc["b/b", "score"] == TAIL_SCORE_CAP
-    assert tail.loc["c/c", "count"] == 3 and tail.loc["c/c", "score"] == pytest.approx(1.0)
-
-
-def test_accounts_with_more_than_300_repositories_are_dropped() -> None:
-    repos = np.arange(301)
-    edges = MonthEdges(
-        "2021-01",
-        developers=np.r_[np.zeros(301, dtype=np.int64), [1]],  # developer 0: 301 repositories
-        repos=np.r_[repos, [0]],
-        scores=np.ones(302),
-    )
-    result = solve_month(edges, np.zeros(2), np.zeros(301), EXACT)
-    assert result.dropped_automation == 1
-    assert result.developer_index.tolist() == [1]
-    assert result.repo_index.tolist() == [0]
-    alone = solve_month(
-        MonthEdges("2021-01", np.array([1]), np.array([0]), np.ones(1)), np.zeros(2), np.zeros(301), EXACT
-    )
-    assert result.developer_value == pytest.approx(alone.developer_value)
-    assert result.repo_value == pytest.approx(alone.repo_value)
-
-
-def test_spearman_uses_average_ranks_for_ties() -> None:
-    # ranks of x: 1, 2.5, 2.5, 4; of y: 1, 2, 3, 4 -> Pearson of the ranks, worked out
-    rx, ry = np.array([1, 2.5, 2.5, 4]), np.array([1, 2, 3, 4])
-    expected = ((rx - rx.mean()) * (ry - ry.mean())).sum() / math.sqrt(
-        ((rx - rx.mean()) ** 2).sum() * ((ry - ry.mean()) ** 2).sum()
-    )
-    assert spearman(np.array([10.0, 20, 20, 30]), np.array([1.0, 2, 3, 4])) == pytest.approx(expected)
-    assert math.isnan(spearman(np.array([1.0, 2]), np.array([1.0, 2])))
-
-
 def test_cli_writes_the_csv_and_reports(scratch: Graph, tmp_path: Path) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
     out = tmp_path / "openrank.csv"
@@ -297,10 +219,3 @@ def test_bad_months_are_refused(scratch: Graph, months_flag: str, message: str) 
     result = nichegraph(scratch.uri, "openrank", "--months", months_flag)
     assert result.returncode == 2
     assert message in result.stderr
-
-
-def test_bad_parameters_are_named() -> None:
-    with pytest.raises(BadParameter, match="--activity-scale"):
-        OpenRankParams(activity_scale=0)
-    with pytest.raises(BadParameter, match="--developer-init"):
-        OpenRankParams(developer_init="linear")

@@ -10,18 +10,15 @@ import re
 import subprocess
 from collections import defaultdict
 from itertools import pairwise
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
-from nichegraph.queries.library import QueryFileError, load_library, parse_query_file, plan_library, run_query
+from nichegraph.queries.library import load_library, plan_library, run_query
 from tests.conftest import TOP300
 from tests.support.cli import nichegraph
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
-from tests.support.trend_fixtures import ensure_computed
+from tests.support.niche_fixtures import Analysed
 
 LIBRARY = load_library()
 
@@ -53,12 +50,10 @@ def close(a: float, b: float) -> bool:
 # --- every file ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def analytics_done(full_settings: Settings, analysed: Analysed) -> None:
+@pytest.fixture
+def analytics_done(analysed: Analysed, openrank_computed: dict[str, Any]) -> None:
     """Niches and relations of the examples' window, and computed OpenRank, are stored, as
     the main job leaves them: the library files that read them have something to read."""
-    with Graph(full_settings) as graph:
-        ensure_computed(graph)
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))
@@ -82,35 +77,6 @@ def test_plan_library_plans_every_file_and_changes_nothing(full_graph: Graph) ->
     planned = re.search(r"cleared of (\d+) quer", cleared)
     assert planned and int(planned.group(1)) >= len(LIBRARY), cleared
     assert full_graph.read(count) == before
-
-
-def test_a_file_without_header_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "bare.cypher"
-    path.write_text("MATCH (r:Repo) RETURN r.name AS name\n")
-    with pytest.raises(QueryFileError, match="must start with a '// bare: <question>' header"):
-        parse_query_file(path)
-
-
-def test_an_undocumented_parameter_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "sneaky.cypher"
-    path.write_text(
-        "// sneaky: Which repositories?\n//\n// Parameters:\n// :param repo => 'a/b'\n//\n"
-        "// Columns:\n//   name  the name\nMATCH (r:Repo {name: $repo}) WHERE r.owner = $owner RETURN r.name AS name\n"
-    )
-    with pytest.raises(QueryFileError, match=r"uses \$owner but has no ':param owner =>' line"):
-        parse_query_file(path)
-
-
-def test_a_header_that_names_another_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "one.cypher"
-    path.write_text("// two: What?\n//\n// Columns:\n//   x  a thing\nRETURN 1 AS x\n")
-    with pytest.raises(QueryFileError, match="header names 'two'"):
-        parse_query_file(path)
-
-
-def test_unknown_parameters_are_refused(full_graph: Graph) -> None:
-    with pytest.raises(BadParameter, match="--param owner: query 'repo_monthly' has no such parameter"):
-        run_query(full_graph, "repo_monthly", owner="x")
 
 
 # --- values against the files ----------------------------------------------------------

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from nichegraph.analysis.niches import stored_run
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
-from tests.support.niche_fixtures import Analysed, analysed_fixture, judged_pairs  # noqa: F401
+from tests.support.niche_fixtures import Analysed, judged_pairs
 
 
 def relation(graph: Graph, window: str, a: str, b: str) -> dict:
@@ -41,19 +42,40 @@ def test_every_relation_carries_its_evidence(full_graph: Graph, analysed: Analys
     rows = run_query(full_graph, "relations_in_window", window=analysed.window)
     assert len(rows) == len(analysed.relations.relations)
     assert {row["relation"] for row in rows} == {"upstream", "competitor", "peer"}
+    hubs = set(stored_run(full_graph, analysed.window)["hubs"])
     for row in rows:
         assert 0.0 <= row["confidence"] <= 1.0
-        assert row["reason"]
+        assert row["reason"].startswith(f"{row['rule']} (")
         assert 0.0 <= row["sourceCoreInTarget"] <= 1.0 and 0.0 <= row["targetCoreInSource"] <= 1.0
         if row["linked"]:
             assert row["sharedDevelopers"] >= 3 and row["weight"] > 0 and row["topDevelopers"]
+        # each rule's own condition, read back from the stored numbers (docs/niches.md)
+        gap = row["targetCoreInSource"] - row["sourceCoreInTarget"]
+        if row["rule"] in {"U1", "U2"}:
+            assert gap >= 0.10 and row["targetCoreInSource"] >= 0.15 and row["lean"] >= -0.5
+        if row["rule"] == "U2":
+            assert row["sourceCoreInTarget"] > 0.30 and row["lean"] >= 0.3
+        if row["rule"] == "U3":
+            assert gap >= -0.05 and row["lean"] >= 0
         if row["relation"] == "upstream":
-            # the rule: the downstream's core works upstream clearly more than the reverse
-            assert row["targetCoreInSource"] - row["sourceCoreInTarget"] >= 0.10
+            assert row["rule"] in {"U1", "U2", "U3"} and not {row["source"], row["target"]} & hubs
         if row["relation"] == "competitor":
-            assert row["sameNiche"] and max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+            assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+            assert row["rule"] == "C1" or row["sameNiche"]
+        if row["relation"] == "peer":
+            assert (row["sourceCoreInTarget"] + row["targetCoreInSource"]) / 2 >= 0.2
+            assert (row["rule"] == "H") == bool({row["source"], row["target"]} & hubs)
     pytorch = relation(full_graph, analysed.window, "pytorch/pytorch", "huggingface/transformers")
     assert pytorch["sharedDevelopers"] > 50 and "stas00" in pytorch["topDevelopers"]
+
+
+def test_hubs_never_make_a_pair_look_upstream(full_graph: Graph, analysed: Analysed) -> None:
+    """The packaging hubs whose core maintainers also maintain what they package used to come out
+    upstream of it (Homebrew/homebrew-core -> influxdata/telegraf, NixOS/nixpkgs -> tailscale)."""
+    for hub, other in [("Homebrew/homebrew-core", "influxdata/telegraf"), ("NixOS/nixpkgs", "tailscale/tailscale")]:
+        rows = [r for r in run_query(full_graph, "relations_of_repo", repo=hub, window=analysed.window)]
+        assert all(r["role"] not in {"upstream", "downstream"} for r in rows)
+        assert other not in {r["other"] for r in rows if r["role"] in {"upstream", "downstream"}}
 
 
 def test_relations_of_a_repo_say_which_side_is_which(full_graph: Graph, analysed: Analysed) -> None:
@@ -66,9 +88,10 @@ def test_relations_of_a_repo_say_which_side_is_which(full_graph: Graph, analysed
 
 
 def test_judged_pairs(analysed: Analysed) -> None:
-    """Against 115 pairs judged by hand (tests/support/judged_pairs.csv). The method abstains
-    often (peer, or no relation); when it does claim upstream or competitor it must mostly be
-    right, and it must rarely point an upstream the wrong way (figures in docs/niches.md)."""
+    """Against 115 pairs judged by hand (tests/support/judged_pairs.csv, a dev set the rules were
+    tuned on: figures in docs/niches.md). Without GitHub metadata the rules claim less; when they
+    claim upstream or competitor they must mostly be right, and rarely point an upstream the
+    wrong way."""
     claims = right = reversed_ = 0
     for pair in judged_pairs():
         found = analysed.relations.find(pair["source"], pair["target"])
@@ -79,6 +102,6 @@ def test_judged_pairs(analysed: Analysed) -> None:
             reversed_ += 1
         elif found.relation == pair["relation"]:
             right += 1
-    assert claims >= 35
-    assert right / claims >= 0.65
+    assert claims >= 40
+    assert right / claims >= 0.70
     assert reversed_ <= 4

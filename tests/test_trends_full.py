@@ -17,7 +17,6 @@ from nichegraph.months import Window
 from tests.support.cli import nichegraph
 from tests.support.trend_fixtures import (
     all_details,
-    ensure_computed,
     mean_over,
     series,
     window_months,
@@ -200,8 +199,7 @@ def test_newcomers_match_the_files(graph: Graph, every_repo: list[str]) -> None:
     assert "AUTOMATIC1111/stable-diffusion-webui" in new
 
 
-def test_compare_matches_the_files(graph: Graph) -> None:
-    ensure_computed(graph)
+def test_compare_matches_the_files(graph: Graph, openrank_computed: dict[str, Any]) -> None:
     repos = ["pytorch/pytorch", "tensorflow/tensorflow"]
     result = tm.compare(graph, repos, Window("2022-04", "2023-03"), developers=5)
     months = window_months("2022-04", "2023-03")
@@ -229,10 +227,9 @@ def test_compare_matches_the_files(graph: Graph) -> None:
     assert result["openrank"] == "published and computed"
 
 
-def test_top_developer_shares_follow_the_openrank_split(graph: Graph) -> None:
+def test_top_developer_shares_follow_the_openrank_split(graph: Graph, openrank_computed: dict[str, Any]) -> None:
     """A developer brings a repository, each month, their computed OpenRank times the share of
     their squared activity spent there; recomputed here from the files and the stored values."""
-    ensure_computed(graph)
     repo, months = "pytorch/pytorch", window_months("2022-04", "2023-03")
     result = tm.compare(graph, [repo, "tensorflow/tensorflow"], Window("2022-04", "2023-03"), developers=3)
     top = result["projects"][0]["topDevelopers"]
@@ -267,8 +264,7 @@ def test_top_developer_shares_follow_the_openrank_split(graph: Graph) -> None:
         assert developer["attributed"] == pytest.approx(attributed, rel=1e-6)
 
 
-def test_computed_curves_are_the_stored_values(graph: Graph) -> None:
-    ensure_computed(graph)
+def test_computed_curves_are_the_stored_values(graph: Graph, openrank_computed: dict[str, Any]) -> None:
     result = tm.curves(graph, tm.select(graph, "pytorch/pytorch"), Window("2022-04", "2023-03"), computed=True)
     stored = {
         row["month"]: row["v"]
@@ -285,10 +281,23 @@ def test_computed_curves_are_the_stored_values(graph: Graph) -> None:
     ("args", "message"),
     [
         (["trends", "yoy", "--window", "2022-13:2023-01"], "--window: '2022-13' is not a month in YYYY-MM form"),
-        (["trends", "curves", "--window", "2023-03:2022-01"], "--window: '2023-03:2022-01' is reversed"),
-        (["trends", "yoy", "--window", "2021-01:2022-12"], "--window: 2021-01:2022-12 is longer than 12 months"),
-        (["trends", "curves", "--window", "2014-01:2014-12"], "reaches outside the loaded data"),
-        (["trends", "growth", "--window", "2022-05:2022-09"], "--window: 2022-05:2022-09 holds 1 whole calendar"),
+        (
+            ["trends", "curves", "--window", "2023-03:2022-01"],
+            "--window: '2023-03:2022-01' is reversed; the first month must not be after the last",
+        ),
+        (
+            ["trends", "yoy", "--window", "2021-01:2022-12"],
+            "--window: 2021-01:2022-12 is longer than 12 months; a year-over-year window has at most 12",
+        ),
+        (
+            ["trends", "curves", "--window", "2014-01:2014-12"],
+            "--window: 2014-01:2014-12 reaches outside the loaded data, which covers 2015-01:2023-03",
+        ),
+        (
+            ["trends", "growth", "--window", "2022-05:2022-09"],
+            "--window: 2022-05:2022-09 holds 1 whole calendar quarter(s); growth needs at least 2 "
+            "(e.g. 2022-04:2023-03)",
+        ),
         (
             ["trends", "stars", "--repos", "pytorch/pytorch,no/such,nope/nope"],
             "--repos: not in the graph: no/such, nope/nope",
@@ -305,7 +314,7 @@ def test_computed_curves_are_the_stored_values(graph: Graph) -> None:
 def test_bad_input_gives_a_clear_error(full_settings: Settings, args: list[str], message: str) -> None:
     result = nichegraph(full_settings.neo4j_uri, *args)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert message in result.stderr
+    assert f"error: {message}" in result.stderr
     assert "Traceback" not in result.stderr
 
 

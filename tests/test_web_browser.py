@@ -15,7 +15,7 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.web.app import create_app
 from tests.support.browser import chromium_page, screenshot, wait_until
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
+from tests.support.niche_fixtures import Analysed
 
 
 @pytest.fixture(scope="module")

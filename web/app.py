@@ -18,7 +18,7 @@ from nichegraph.errors import BadParameter, DatabaseUnavailable, NichegraphError
 from nichegraph.queries.library import plan_library
 from nichegraph.web import assets, charts
 from nichegraph.web.context import PageContext, time_left, wants_json
-from nichegraph.web.views import compare, developer, exports, graph, home, niche, repo, trends
+from nichegraph.web.views import compare, developer, evaluation, exports, graph, home, landscape, niche, repo, trends
 
 BLUEPRINTS = [
     home.blueprint,
@@ -29,6 +29,8 @@ BLUEPRINTS = [
     compare.blueprint,
     developer.blueprint,
     exports.blueprint,
+    landscape.blueprint,
+    evaluation.blueprint,
     assets.blueprint,
 ]
 

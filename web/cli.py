@@ -36,6 +36,3 @@ def report_planning(app: Flask) -> None:
 def serve(settings: Settings, host: str, port: int, threads: int) -> None:
     """Serve the explorer (every page also answers as JSON: add .json to its address)."""
     serve_app(settings, host, port, threads)
-
-
-COMMANDS = [serve]

@@ -75,6 +75,15 @@ class PageContext:
         """(first month, last month) of the loaded data, as pages show it."""
         return (self.data_window.first, self.data_window.last) if self.data_window else None
 
+    @property
+    def shown_window(self) -> str:
+        """The window the header shows: the chosen one, or what was asked for when no window can
+        be chosen (a graph holding only a loaded network has no months)."""
+        try:
+            return str(self.window)
+        except BadParameter:
+            return self.window_text or ""
+
     @functools.cached_property
     def window(self) -> Window:
         """?window=A:B cut to the months of the data (refused when it shares none with it), or

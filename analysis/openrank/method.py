@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nichegraph.errors import BadParameter
+from nichegraph.errors import POSITIVE, BadParameter, checked
 from nichegraph.months import Window
 from nichegraph.progress import Progress
 
@@ -93,8 +93,7 @@ class OpenRankParams:
     def __post_init__(self) -> None:
         if self.developer_init not in START_RULES:
             raise BadParameter(f"--developer-init: {self.developer_init!r} is not one of {', '.join(START_RULES)}")
-        if self.activity_scale <= 0:
-            raise BadParameter(f"--activity-scale: {self.activity_scale} must be positive")
+        checked(self, activity_scale=POSITIVE)
         if self.min_value is None:
             # frozen: the resolved minimum is recorded with the run's parameters
             object.__setattr__(self, "min_value", self.rule.min_value)

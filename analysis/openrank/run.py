@@ -63,7 +63,8 @@ def _run_openrank(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     developers, repos = NodeIndex(), NodeIndex()
-    data = require_data(data_range(graph), "--months")
+    # the months with contributions: OpenRank-only series (landscape files) hold no developer data
+    data = require_data(data_range(graph), "--months").activity
     start = None
     if window.first > data.first:
         start = read_start(graph, add_months(window.first, -1), developers, repos)

@@ -3,6 +3,7 @@ library: an independent reading, sharing no code with the loader."""
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import re
@@ -53,3 +54,13 @@ def read_expected(folder: Path, repos: list[str], first: str = "0000-00", last: 
                     expected.series.setdefault((repo, month), {})[path.stem] = value
     expected.contributions = {key: math.sqrt(total) for key, total in squares.items()}
     return expected
+
+
+def landscape_rows(path: Path) -> list[dict[str, str]]:
+    """A landscape CSV's rows read with the standard library (UTF-8, else GB18030)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    return list(csv.DictReader(text.splitlines()))

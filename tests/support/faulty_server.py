@@ -81,15 +81,22 @@ def make_handler(root: Path, plan: FaultPlan) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_folder(root: Path) -> Iterator[tuple[str, FaultPlan]]:
-    """Serve `root` (the folder that contains github/) on a free loopback port."""
-    plan = FaultPlan()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(root.resolve(), plan))
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run `handler` on a free loopback port; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", plan
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve_folder(root: Path) -> Iterator[tuple[str, FaultPlan]]:
+    """Serve `root` (the folder that contains github/) on a free loopback port."""
+    plan = FaultPlan()
+    with serve(make_handler(root.resolve(), plan)) as url:
+        yield url, plan

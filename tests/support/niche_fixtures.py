@@ -1,5 +1,5 @@
-"""Shared setup for the niche tests: the landscape labels and one analysed window of the full
-snapshot, computed once per session by the same code the commands run."""
+"""Shared pieces of the niche tests: the analysed window (the `analysed` fixture in
+tests/conftest.py computes it once per session), and the pairs judged by hand."""
 
 from __future__ import annotations
 
@@ -7,17 +7,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from nichegraph.analysis.pipeline import compute_niches, compute_relations
-from nichegraph.analysis.network import NetworkParams
-from nichegraph.analysis.niches import NicheParams, NicheResult
-from nichegraph.analysis.relations import RelationResult, relation_logins, write_relations
-from nichegraph.config import Settings
-from nichegraph.db import Graph
-from nichegraph.loader.landscape import read_landscape, write_landscape
-from nichegraph.progress import Progress
-from tests.conftest import LANDSCAPE
+from nichegraph.analysis.niches import NicheResult
+from nichegraph.analysis.relations import RelationResult
 
 WINDOW = "2022-04:2023-03"
 JUDGED = Path(__file__).with_name("judged_pairs.csv")
@@ -34,22 +25,6 @@ class Analysed:
     window: str
     niches: NicheResult
     relations: RelationResult
-
-
-def quiet() -> Progress:
-    return Progress(total=None, quiet=True)
-
-
-@pytest.fixture(scope="session", name="analysed")
-def analysed_fixture(full_settings: Settings) -> Analysed:
-    """Landscape labels loaded, niches and relations of WINDOW computed and stored."""
-    with Graph(full_settings) as graph:
-        for path in sorted(LANDSCAPE.glob("*.csv")):
-            assert write_landscape(graph, read_landscape(path)).ok
-        niches = compute_niches(graph, WINDOW, NetworkParams(), NicheParams(), quiet())
-        relations = compute_relations(graph, WINDOW, quiet())
-        write_relations(graph, relations, relation_logins(graph, relations))
-    return Analysed(WINDOW, niches, relations)
 
 
 def judged_pairs() -> list[dict[str, str]]:

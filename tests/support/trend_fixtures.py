@@ -1,13 +1,12 @@
 """Shared helpers for the OpenRank and trend tests: small hand-made graphs written with plain
-Cypher CREATE, an independent reading of the series in the JSON files, and the computed
-OpenRank of the full snapshot (computed once per test session)."""
+Cypher CREATE, and an independent reading of the series in the JSON files. (OpenRank computed
+on the full snapshot is the `openrank_computed` fixture of tests/conftest.py.)"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from nichegraph.db import Graph
@@ -93,30 +92,6 @@ def window_months(first: str, last: str) -> list[str]:
 def mean_over(values: dict[str, float], window: list[str]) -> float:
     """Mean monthly value over the window, a month without a value counting as 0."""
     return sum(values.get(month, 0.0) for month in window) / len(window)
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-# --- OpenRank computed on the full snapshot, once per session ------------------------------
-
-_COMPUTED: dict[str, dict[str, Any]] = {}
-
-
-def ensure_computed(graph: Graph) -> dict[str, Any]:
-    """Run `nichegraph openrank` over all the data of the full server once per test session
-    (the values are analysis results the tests may add)."""
-    from nichegraph.analysis.openrank.method import OpenRankParams
-    from nichegraph.analysis.openrank.run import run_openrank
-    from nichegraph.queries.windows import data_range, require_data
-
-    if graph.uri not in _COMPUTED:
-        graph.apply_schema()
-        window = require_data(data_range(graph))
-        run = run_openrank(graph, window, OpenRankParams())
-        _COMPUTED[graph.uri] = {"window": window, "seconds": run.seconds}
-    return _COMPUTED[graph.uri]
 
 
 @cache

@@ -1,5 +1,5 @@
 """Neighbourhood: walk the collaboration graph around a project (depth, weight, relation and
-niche filters), from the window's precomputed network."""
+niche filters), from the window's precomputed network or from a loaded network (?network=NAME)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Blueprint, abort, g, request
 
+from nichegraph.analysis.networks import kept_pairs, normalised_links, read_network
 from nichegraph.errors import BadParameter
 from nichegraph.names import REPO_NAME
-from nichegraph.web.context import cached_query, float_arg, int_arg, page
+from nichegraph.web.context import cached, cached_query, float_arg, int_arg, page
 
 blueprint = Blueprint("graph", __name__)
 
@@ -72,12 +73,43 @@ def walk(
     return chosen, inside, truncated
 
 
+LINK_CHOICES = ("kept", "all")
+
+
+def network_graph(name: str, links: str) -> dict[str, Any]:
+    """A loaded network as the walk reads it: link weights normalised to 0..1 (w / sqrt(S(a) S(b)),
+    as its niches are found; the loaded weight stays as rawWeight); by default only the kept
+    links (each project's strongest, the ones its niches are found on), like a window's walk."""
+    if links not in LINK_CHOICES:
+        raise BadParameter(f"links: {links!r} is not one of {', '.join(LINK_CHOICES)}")
+
+    def build() -> dict[str, Any]:
+        stored = read_network(g.page.graph, name)
+        chosen = normalised_links(stored.links)
+        if links == "kept":
+            kept = kept_pairs(stored)
+            chosen = [link for link in chosen if frozenset((link["source"], link["target"])) in kept]
+        return {"nodes": stored.nodes, "links": chosen, "relations": stored.relations, "network": stored.properties}
+
+    return cached((g.page.graph.uri, "network_graph", name, links), build)
+
+
 @page(blueprint, "/graph", "graph.html")
 def neighbourhood() -> dict[str, Any]:
-    window = g.page.window
-    data = window_graph(str(window), window.first, window.last)
-    if not data["links"]:
-        abort(404, description=f"No collaboration network for {window} yet; run `nichegraph niches --window {window}`.")
+    network = request.args.get("network") or None
+    links = request.args.get("links") or "kept"
+    if network:
+        data = network_graph(network, links)
+        scope = f"network {network}"
+    else:
+        window = g.page.window
+        data = window_graph(str(window), window.first, window.last)
+        scope = str(window)
+        if not data["links"]:
+            abort(
+                404,
+                description=f"No collaboration network for {window} yet; run `nichegraph niches --window {window}`.",
+            )
     center = request.args.get("center") or default_center(data)
     if not REPO_NAME.match(center):
         raise BadParameter(f"center: {center!r} is not a repository name of the form owner/repo")
@@ -93,7 +125,10 @@ def neighbourhood() -> dict[str, Any]:
         key=lambda item: item[0],
     )
     return {
-        "window": str(window),
+        "window": None if network else scope,
+        "network": network,
+        "networkInfo": data.get("network"),
+        "links": links if network else None,
         "niches": [{"number": number, "id": ident, "label": label} for number, ident, label in niches],
         "center": center,
         "depth": depth,

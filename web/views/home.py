@@ -38,6 +38,7 @@ def index() -> dict[str, Any]:
         "stats": stats,
         "niches": landscape["niches"],
         "unassigned": landscape["unassigned"],
+        "hubs": landscape["hubs"],
         "largestOpenrank": top,
     }
 

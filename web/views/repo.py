@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, g
 
 from nichegraph.names import check_repo_path
 from nichegraph.queries.library import run_query
+from nichegraph.repo_metadata import describe_metadata
 from nichegraph.web.context import page
 from nichegraph.web.cypher_link import reproduce
 
@@ -29,11 +30,13 @@ def repo(owner: str, name: str) -> dict[str, Any]:
         )
     data = rows[0]
     data["window"] = str(window)
+    data["metadata"] = describe_metadata(data["metadata"])
     relations = run_query(g.page.graph, "relations_of_repo", repo=full_name, window=str(window))
     data["relations"] = {
         role: [row for row in relations if row["role"] == role]
         for role in ("upstream", "downstream", "competitor", "peer")
     }
+    data["networks"] = run_query(g.page.graph, "repo_networks", repo=full_name)
     data["cypher"] = reproduce(
         "repo_top_developers",
         current_app.config["SETTINGS"].browser_url,

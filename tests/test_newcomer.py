@@ -1,0 +1,107 @@
+"""The newcomer's path: a source that cannot be reached fails at once with one message saying
+what to do (timeouts and 5xx keep their retries), the live default loads the report's shipped
+project lists with their domains, and `nichegraph run --source sample` serves the PyTorch
+sphere and the LLM landscape from the packaged sample, without any network."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nichegraph.db import Graph
+from nichegraph.loader.sources import HttpPolicy, HttpSource, SourceUnreachable
+from tests.conftest import TOP300
+from tests.support.faulty_server import serve_folder
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def nichegraph_env(uri: str, *args: str, data_dir: Path, source: str | None = None, timeout: float = 60):  # type: ignore[no-untyped-def]
+    env = dict(os.environ, NEO4J_URI=uri, NICHEGRAPH_DATA_DIR=str(data_dir))
+    env.pop("NICHEGRAPH_SOURCE", None)
+    if source:
+        env["NICHEGRAPH_SOURCE"] = source
+    return subprocess.run(
+        [sys.executable, "-m", "nichegraph", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("http://nichegraph-no-such-host.invalid/github", "Name or service not known"),
+        (f"http://127.0.0.1:{closed_port()}/github", "All connection attempts failed"),
+    ],
+)
+def test_an_unreachable_source_fails_at_once_saying_what_to_do(
+    scratch: Graph, tmp_path: Path, source: str, problem: str
+) -> None:
+    # the subprocess timeout only guards against a hang; the time itself is measured in the docs
+    result = nichegraph_env(scratch.uri, "run", "--no-serve", data_dir=tmp_path, source=source, timeout=60)
+    assert result.returncode == 1
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: cannot reach {source} (") and problem in line
+    assert "--source PATH" in line and "`nichegraph run --source sample`" in line
+    assert scratch.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("fault", ["500", "timeout"])
+def test_a_slow_or_failing_host_is_there(fault: str) -> None:
+    """A host that answers (even 5xx) or accepts the connection and is slow is reachable: the
+    load then retries as before (tests/test_load_http.py)."""
+    with serve_folder(TOP300) as (url, plan):
+        plan.delay = 1.5
+        plan.always("/github/", fault)
+        HttpSource(url, HttpPolicy(timeout=1.0)).check_reachable()
+        assert plan.requests["/github/"] == 1
+    with pytest.raises(SourceUnreachable, match="cannot reach"):
+        HttpSource(f"http://127.0.0.1:{closed_port()}").check_reachable()
+
+
+def test_the_live_default_brings_the_report_lists_as_labels(scratch: Graph, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(TOP300 / "github" / "mlflow" / "mlflow", root / "github" / "mlflow" / "mlflow")
+    with serve_folder(root) as (url, _plan):
+        result = nichegraph_env(
+            scratch.uri, "run", "--no-serve", "--skip-analysis", data_dir=tmp_path, source=url + "/github", timeout=600
+        )
+    assert result.returncode == 0, result.stderr
+    rows = scratch.read(
+        "MATCH (e:LandscapeEntry) RETURN e.landscape AS landscape, count(e) AS entries ORDER BY landscape"
+    )
+    assert rows == [
+        {"landscape": "landscape_2025-05", "entries": 135},
+        {"landscape": "llm_landscape_2025-09", "entries": 169},
+    ]
+    domain = scratch.read("MATCH (r:Repo {name: 'mlflow/mlflow'}) RETURN r.domain AS domain")
+    assert domain == [{"domain": "MLOps"}]
+
+
+def test_run_from_the_sample(scratch: Graph, tmp_path: Path) -> None:
+    result = nichegraph_env(scratch.uri, "run", "--source", "sample", "--no-serve", data_dir=tmp_path, timeout=1200)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # the PyTorch sphere, from the sample's contributions in its last 12 months
+    pytorch = scratch.read(
+        "MATCH (:Repo {name: 'pytorch/pytorch'})-[:IN_NICHE]->(n:Niche {window: '2022-04:2023-03'}) "
+        "MATCH (m:Repo)-[:IN_NICHE]->(n) RETURN collect(m.name) AS members"
+    )
+    assert {"pytorch/pytorch", "huggingface/transformers", "microsoft/onnxruntime"} <= set(pytorch[0]["members"])
+    # the LLM landscape: the report's network with its niches and relations, and the series
+    network = scratch.read(
+        "MATCH (n:Network {name: 'ant-2025-05'}) OPTIONAL MATCH (run:NicheRun {window: 'network:ant-2025-05'}) "
+        "RETURN n.nodes AS nodes, run.niches AS niches, run.relationsComputedAt IS NOT NULL AS relations"
+    )
+    assert network[0]["nodes"] == 135 and network[0]["niches"] > 0 and network[0]["relations"]
+    months = scratch.read("MATCH (:Repo {name: 'vllm-project/vllm'})-[:HAS_MONTH]->(m) RETURN count(m) AS n")
+    assert months[0]["n"] == 16
+    assert list((tmp_path / "sample").iterdir())  # unpacked under the data folder, not the package

@@ -1,0 +1,150 @@
+"""The relation rules (analysis/relations.decide) on hand-written evidence, one case per rule and
+per guard, and the signals they read (lean, core crossing, metadata) on hand-made data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from nichegraph.analysis.metadata import RepoMetadata, metadata_index
+from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, lean
+from nichegraph.analysis.relations import COMPETITOR, PEER, UPSTREAM, RelationParams, classify_relations, decide
+from tests.unit.hand_activity import activity_of, network_of
+
+REPOS = ["a/up", "b/down"]
+PARAMS = RelationParams()
+BASE = PairSignals(
+    a=0, b=1, shared=40, lift=30.0, weight=0.01, significant=True, backbone=True,
+    core_ab=0.0, core_ba=0.0, core_count_ab=0, core_count_ba=0, lean=0.0, previous_ab=None, previous_ba=None,
+    similarity=0.0, common=0, reach_a=0, reach_b=0, openrank_a=100.0, openrank_b=100.0, same_niche=False,
+    metadata_similarity=None, a_names_b=False, b_names_a=False, shared_terms=[],
+)  # fmt: skip
+
+
+def verdict(signals: PairSignals, hubs: frozenset[int] = frozenset()):  # type: ignore[no-untyped-def]
+    return decide(signals, hubs, PARAMS, REPOS)
+
+
+def test_u1_different_teams() -> None:
+    # 46% of b's core works in a, 4% the other way, 7 of b's core developers; the window before agrees
+    s = replace(BASE, core_ab=0.04, core_ba=0.46, core_count_ba=7, lean=2.0, previous_ab=0.09, previous_ba=0.48,
+                openrank_a=1200.0, openrank_b=280.0)  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U1")
+    # contrast (0.46 - 0.04) / (0.46 + 0.04) = 0.84, support 7/8, persistence 1
+    assert v.confidence == pytest.approx(0.84 * 7 / 8)
+    # the window before pointing the other way lowers it by a quarter
+    assert verdict(replace(s, previous_ab=0.5, previous_ba=0.1)).confidence == pytest.approx(0.84 * 7 / 8 * 0.75)
+
+
+def test_u1_guards() -> None:
+    s = replace(BASE, core_ab=0.04, core_ba=0.46, core_count_ba=7, lean=2.0, openrank_a=1200.0, openrank_b=280.0)
+    # the shared developers at home in the upstream, far beyond its size: no direction
+    assert verdict(replace(s, lean=-0.6)).relation != UPSTREAM
+    # a small satellite (a quarter of the other's OpenRank) is not upstream of its parent
+    assert verdict(replace(s, openrank_a=60.0)).relation != UPSTREAM
+    # a hub is never upstream or downstream
+    hub = verdict(s, frozenset({0}))
+    assert hub is None or hub.relation != UPSTREAM
+
+
+def test_u2_one_team_needs_lean_and_persistence() -> None:
+    s = replace(BASE, core_ab=0.45, core_ba=0.65, core_count_ba=12, lean=0.6, previous_ab=0.40, previous_ba=0.84)
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U2")
+    # gap 0.20 / 0.3, lean factor 0.5 + 0.6 / 2 = 0.8
+    assert v.confidence == pytest.approx(0.2 / 0.3 * 0.8)
+    assert verdict(replace(s, previous_ab=0.84, previous_ba=0.40)).relation == PEER  # the window before disagrees
+    assert verdict(replace(s, lean=0.1)).relation == PEER
+
+
+def test_u3_named_by_the_downstream() -> None:
+    s = replace(BASE, core_ab=0.0, core_ba=0.04, lean=1.3, b_names_a=True)
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U3")
+    assert v.confidence == pytest.approx(0.55 + 0.25 * 1.0)
+    assert verdict(replace(s, a_names_b=True)) is None  # both name each other: no direction
+    assert verdict(replace(s, lean=-0.2)) is None
+
+
+def test_c1_alike_by_metadata() -> None:
+    s = replace(BASE, shared=3, lift=5.0, core_ab=0.0, core_ba=0.05, metadata_similarity=0.4, common=2,
+                shared_terms=["game-engine"])  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C1") and "game-engine" in v.reason
+    assert v.confidence == pytest.approx(0.5 + 0.4 * (0.4 / 0.5))
+    mixed = verdict(replace(s, core_ba=0.2, core_count_ba=3))  # cores mix: not rivals (here b builds on a)
+    assert mixed is not None and mixed.relation != COMPETITOR
+    assert verdict(replace(s, openrank_a=500.0)) is None  # five times the weight
+    assert verdict(replace(s, b_names_a=True, lean=-1.0)) is None  # built on the other, not instead of it
+
+
+def test_c2_alike_by_position_within_a_niche() -> None:
+    s = replace(BASE, shared=10, lift=20.0, similarity=0.6, common=8, same_niche=True, reach_a=5, reach_b=-3)
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C2")
+    assert v.confidence == pytest.approx(0.3 + 0.3 * 0.6 * math.log(20) / math.log(30))
+    assert verdict(replace(s, same_niche=False)) is None
+    assert verdict(replace(s, reach_a=20, reach_b=-10)) is None  # a foundation and its dependant
+    assert verdict(replace(s, lift=4.0)) is None
+
+
+def test_peers_need_a_real_tie() -> None:
+    s = replace(BASE, core_ab=0.5, core_ba=0.55, lean=0.1)
+    v = verdict(s)
+    assert (v.relation, v.rule) == (PEER, "P") and v.confidence == pytest.approx(1.0)
+    assert verdict(replace(s, core_ab=0.1, core_ba=0.1)) is None  # linked, nothing more to say
+    assert verdict(replace(s, significant=False)) is None
+    hub = verdict(s, frozenset({1}))
+    assert (hub.relation, hub.rule) == (PEER, "H")
+
+
+def test_lean_and_core_crossing_by_hand() -> None:
+    # u: the upstream, big; d: the downstream; x and y are d's people who also report upstream
+    window = {"u1": {"u/u": 50.0}, "u2": {"u/u": 30.0}, "x": {"d/d": 8.0, "u/u": 2.0}, "y": {"d/d": 4.0, "u/u": 1.0}}
+    network = network_of(window)
+    d, u = network.activity.index()["d/d"], network.activity.index()["u/u"]
+    # shared developers x, y: 12 in d, 3 in u; sizes A(d) = 12, A(u) = 83
+    assert lean(network, u, d) == pytest.approx(math.log(13 / 4) - math.log(12 / 83))
+    crossing = CoreCrossing(network.activity, core_size=2)
+    # d's core (x, y) is all active in u; u's core (u1, u2) is not in d
+    assert crossing(d, u) == (1.0, 2) and crossing(u, d) == (0.0, 0)
+    assert crossing.by_name("d/d", "nobody/here") is None
+
+
+def test_classify_on_a_hand_made_window() -> None:
+    window = {
+        "u1": {"u/u": 50.0}, "u2": {"u/u": 30.0},
+        "x": {"d/d": 8.0, "u/u": 2.0}, "y": {"d/d": 4.0, "u/u": 1.0}, "z": {"d/d": 3.0, "u/u": 1.0},
+    }  # fmt: skip
+    activity = activity_of(window)
+    network = network_of(window)
+    result = classify_relations(network, {}, {"u/u": 500.0, "d/d": 100.0}, RelationParams(core_size=2))
+    (relation,) = result.relations
+    assert (relation.source, relation.target, relation.relation, relation.rule) == ("u/u", "d/d", UPSTREAM, "U1")
+    row = relation.row()
+    assert row["targetCoreInSource"] == 1.0 and row["sourceCoreInTarget"] == 0.0 and row["lean"] > 0
+    assert row["previousSourceCoreInTarget"] is None and activity.repos == ["d/d", "u/u"]
+
+
+def test_metadata_similarity_and_names() -> None:
+    index = metadata_index(
+        [
+            RepoMetadata("g/godot", "Multi-platform 2D and 3D game engine", ("game-engine", "gamedev")),
+            RepoMetadata("b/bevy", "A data-driven game engine built in Rust", ("game-engine", "rust")),
+            RepoMetadata("r/rust", "Empowering everyone to build reliable software", ("compiler", "language")),
+            RepoMetadata("l/framework", "A web application framework", ("php",)),
+            RepoMetadata("python/cpython", "The Python programming language", ()),
+            RepoMetadata("p/pandas", "Data analysis library for Python", ("python",)),
+        ],
+        repos=["n/framework"],
+    )
+    assert index.similarity("g/godot", "b/bevy") > index.similarity("g/godot", "r/rust")
+    assert "game-engine" in index.shared_terms("g/godot", "b/bevy")
+    assert index.similarity("g/godot", "nobody/none") is None
+    assert index.names("b/bevy", "r/rust")  # "built in Rust"
+    assert index.names("p/pandas", "python/cpython")  # the owner is in the name: "python"
+    # "framework" names two repositories in the graph: it names no project in particular
+    assert not index.names("r/rust", "l/framework") and "framework" in index.shared_names
