@@ -89,16 +89,23 @@ class ResampleSummary:
 
 
 def resample(
-    source: FolderSource, factor: int, out: Path, *, mix: float = DEFAULT_MIX, seed: int = 0
+    source: FolderSource,
+    factor: int,
+    out: Path,
+    *,
+    mix: float = DEFAULT_MIX,
+    seed: int = 0,
+    repos: list[str] | None = None,
 ) -> ResampleSummary:
-    """Write a factor-`factor` snapshot of `source` into `out` (OpenDigger's layout), one
-    original repository at a time (memory stays that of one repository's files)."""
+    """Write a factor-`factor` snapshot of `source` (or of `repos` in it) into `out`
+    (OpenDigger's layout), one original repository at a time (memory stays that of one
+    repository's files)."""
     check_factor(factor)
     if not 0 <= mix <= 1:
         raise BadParameter(f"--mix: {mix} must be between 0 and 1")
     started = time.perf_counter()
     summary = ResampleSummary()
-    for repo in source.list_repos():
+    for repo in source.list_repos() if repos is None else repos:
         files = source.read(repo)
         details = split_details(repo, files.get(DETAILS_FILE), factor, mix, seed)
         for copy in range(factor):
@@ -247,36 +254,39 @@ def measure(settings: Settings, folder: Path, repeats: int, say: Callable[[str],
     return steps
 
 
+@dataclass(frozen=True)
+class ScaleOptions:
+    factors: tuple[int, ...] = DEFAULT_FACTORS
+    mix: float = DEFAULT_MIX
+    seed: int = 0
+    repeats: int = 5
+    slice: int | None = None  # only the first N repositories of the snapshot (tests, trials)
+
+
 def bench_scale(
-    settings: Settings,
-    source: FolderSource,
-    factors: tuple[int, ...],
-    mix: float,
-    seed: int,
-    repeats: int,
-    say: Callable[[str], None],
+    settings: Settings, source: FolderSource, options: ScaleOptions, say: Callable[[str], None]
 ) -> list[dict[str, Any]]:
+    """One row of figures per factor; each factor's files and server are deleted before the next."""
+    repos = source.list_repos()
+    if options.slice is not None:
+        repos = repos[: options.slice]
     rows = []
-    for factor in factors:
+    for factor in options.factors:
         check_factor(factor)
         say(f"factor {factor}:")
         folder = Path(tempfile.mkdtemp(prefix=f"nichegraph-scale{factor}-"))
         try:
-            if factor == 1:
-                data, generated = source.root.parent, ResampleSummary()
-            else:
-                with measured([], "resample") as step:
-                    generated = resample(source, factor, folder, mix=mix, seed=seed)
-                say(f"  resampled {generated.repos} repositories, {generated.rows:,} rows in {step.seconds:.0f} s")
-                data = folder
-            steps = measure(settings, data, repeats, say)
+            with measured([], "resample") as step:
+                generated = resample(source, factor, folder, mix=options.mix, seed=options.seed, repos=repos)
+            say(f"  resampled {generated.repos} repositories, {generated.rows:,} rows in {step.seconds:.0f} s")
+            steps = measure(settings, folder, options.repeats, say)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        rows.append(row_of(factor, steps))
+        rows.append(row_of(factor, generated, steps))
     return rows
 
 
-def row_of(factor: int, steps: list[Step]) -> dict[str, Any]:
+def row_of(factor: int, generated: ResampleSummary, steps: list[Step]) -> dict[str, Any]:
     by = {step.name: step for step in steps}
     load, niches, openrank, queries = by["load"], by["niches + relations"], by["openrank"], by["library queries"]
     peak = max(step.peak_rss_mb for step in steps)
@@ -285,6 +295,7 @@ def row_of(factor: int, steps: list[Step]) -> dict[str, Any]:
         "repos": load.figures["repos"],
         "developers": load.figures["developers"],
         "contributions": load.figures["contributions"],
+        "detail rows": generated.rows,
         "load s": round(load.seconds, 1),
         "niches + relations s": round(niches.seconds, 1),
         "openrank s": round(openrank.seconds, 1),
@@ -311,6 +322,7 @@ def row_of(factor: int, steps: list[Step]) -> dict[str, Any]:
 @click.option("--mix", type=float, default=DEFAULT_MIX, show_default=True, help="Share of links between copies")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the resampling")
 @click.option("--repeats", type=int, default=5, show_default=True, help="Timed runs per library query")
+@click.option("--slice", "slice_", type=int, help="Only the first N repositories of the snapshot (a quick trial)")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON")
 @click.pass_obj
 def bench_scale_command(
@@ -320,6 +332,7 @@ def bench_scale_command(
     mix: float,
     seed: int,
     repeats: int,
+    slice_: int | None,
     as_json: bool,
 ) -> None:
     """Resample the real snapshot to N times its size and time load, niches + relations,
@@ -329,9 +342,17 @@ def bench_scale_command(
         raise BadParameter("--source: bench scale resamples a snapshot folder, not a web service")
     if repeats < 1:
         raise BadParameter(f"--repeats: {repeats} must be at least 1")
+    if not 0 <= mix <= 1:
+        raise BadParameter(f"--mix: {mix} must be between 0 and 1")
+    if slice_ is not None and slice_ < 1:
+        raise BadParameter(f"--slice: {slice_} must be at least 1")
     chosen = tuple(check_factor(factor) for factor in factors) or DEFAULT_FACTORS
-    say = (lambda _m: None) if as_json else (lambda message: click.echo(message, err=True))
-    rows = bench_scale(settings, FolderSource(folder), chosen, mix, seed, repeats, say)
+    options = ScaleOptions(chosen, mix, seed, repeats, slice_)
+
+    def say(message: str) -> None:  # progress on stderr, so --json's stdout stays JSON
+        click.echo(message, err=True)
+
+    rows = bench_scale(settings, FolderSource(folder), options, say)
     if as_json:
         click.echo(to_json(rows))
         return
