@@ -35,6 +35,7 @@ from nichegraph.analysis.relations import (
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
+from nichegraph.loader.networks import REPORT_WEIGHT, NetworkData, NetworkEdge, NetworkNode, NetworkWrite, write_network
 from nichegraph.names import NETWORK_SCOPE
 from nichegraph.output import to_csv, to_json, to_table
 from nichegraph.progress import Progress
@@ -254,6 +255,11 @@ def relations(
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --events: also write the landscape as the report's network file ({nodes, edges} JSON)",
 )
+@click.option(
+    "--save-network",
+    "network_name",
+    help="With --events: also store the landscape in the graph as the named network NAME (as `load network` does)",
+)
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -265,6 +271,7 @@ def expand_command(
     events_source: str | None,
     months: str | None,
     network_out: Path | None,
+    network_name: str | None,
     out: Path | None,
     as_json: bool,
 ) -> None:
@@ -277,8 +284,11 @@ def expand_command(
         if network_out:
             network_out.write_text(to_json(events.landscape_file()) + "\n", encoding="utf-8")
         show_events_expansion(events, out, as_json)
+        if network_name:
+            saved = save_events_network(settings, events, network_name, events_source)
+            click.echo(saved.describe(), err=as_json)
         return
-    for flag, value in (("--network-out", network_out), ("--months", months)):
+    for flag, value in (("--network-out", network_out), ("--save-network", network_name), ("--months", months)):
         if value:
             raise BadParameter(f"{flag}: only with --events")
     params.check()
@@ -344,6 +354,23 @@ def expand_from_events(
         overlap.seed_developers,
         overlap.missing_seeds,
     )
+
+
+def save_events_network(settings: Settings, result: EventsExpansion, name: str, source: str) -> NetworkWrite:
+    """The kept landscape as a named network of kind 'events' (docs/landscape.md), in one transaction."""
+    landscape = result.landscape_file()
+    data = NetworkData(
+        name=name,
+        kind="events",
+        source=source,
+        format="events-sql",
+        period=result.period,
+        weight_meaning=REPORT_WEIGHT,
+        nodes=[NetworkNode(repo, openrank) for repo, openrank in landscape["nodes"]],
+        edges=[NetworkEdge(a, b, float(shared), shared) for a, b, shared in landscape["edges"]],
+    ).check()
+    with Graph(settings) as graph:
+        return write_network(graph, data)
 
 
 def show_events_expansion(result: EventsExpansion, out: Path | None, as_json: bool) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from nichegraph.db import Graph
-from nichegraph.errors import BadParameter
+from nichegraph.errors import NOT_NEGATIVE, at_least, checked
 from nichegraph.queries.library import run_query
 
 PUBLISHED = "published"
@@ -37,13 +37,7 @@ class EventsExpandParams:
     min_openrank: float = 10.0
 
     def check(self) -> EventsExpandParams:
-        if self.top < 0:
-            raise BadParameter(f"--top: {self.top} must not be negative")
-        if self.min_shared < 1:
-            raise BadParameter(f"--min-shared: {self.min_shared} must be at least 1")
-        if self.min_openrank < 0:
-            raise BadParameter(f"--min-openrank: {self.min_openrank} must not be negative")
-        return self
+        return checked(self, top=NOT_NEGATIVE, min_shared=at_least(1), min_openrank=NOT_NEGATIVE)
 
 
 @dataclass(frozen=True)

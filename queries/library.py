@@ -121,6 +121,7 @@ def _parse_sections(lines: list[str], where: str) -> tuple[dict[str, Any], dict[
     columns: dict[str, str] = {}
     description: list[str] = []
     section = "description"
+    column_indent: int | None = None  # a line indented deeper than the first column continues the last
     for line in lines:
         stripped = line.strip()
         if stripped.lower() in {"parameters:", "parameters: none"}:
@@ -134,7 +135,12 @@ def _parse_sections(lines: list[str], where: str) -> tuple[dict[str, Any], dict[
             if not match:
                 raise QueryFileError(f"{where}: cannot read parameter line {stripped!r}")
             examples[match.group(1)] = parse_literal(match.group(2), f"{where} :param {match.group(1)}")
-        elif section == "columns" and (match := _COLUMN_LINE.match(line)):
+        elif (
+            section == "columns"
+            and (match := _COLUMN_LINE.match(line))
+            and (column_indent is None or len(line) - len(line.lstrip()) <= column_indent)
+        ):
+            column_indent = len(line) - len(line.lstrip())
             columns[match.group(1)] = match.group(2).strip()
         elif section == "columns" and stripped and columns:
             last = next(reversed(columns))

@@ -29,6 +29,10 @@ from tests.support.niche_fixtures import WINDOW, Analysed
 SHARED_DATA = Path(os.environ.get("NICHEGRAPH_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
 TOP300 = SHARED_DATA / "opendigger-top300"
 LANDSCAPE = SHARED_DATA / "landscape"
+# The explorer's reads stop after NICHEGRAPH_QUERY_TIMEOUT (5 s by default). The tests share a
+# busy machine with heavy fixtures, so their pages (and the servers they start) get a generous
+# budget; tests/test_web_limits.py sets its own to check the timeout itself.
+os.environ.setdefault("NICHEGRAPH_QUERY_TIMEOUT", "120")
 
 # 24 real repositories, about 45,000 monthly rows: small enough to wipe and reload in
 # seconds, and between them they have every quirk of the real files: missing metric
@@ -60,6 +64,9 @@ SMALL_REPOS = [
     "helix-editor/helix",
     "tailscale/tailscale",
 ]
+
+# fixtures shared by the landscape tests (the report's network loaded into the scratch server)
+pytest_plugins = ["tests.support.landscape_fixtures"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -35,6 +35,7 @@ def test_expand_from_events_with_openrank_from_the_graph(scratch: Graph, tmp_pat
     done = nichegraph(
         uri, "expand", "--events", str(events), "--seeds", "seed/a", "--months", "2023-03:2023-03",
         "--top", "4", "--min-shared", "4", "--json", "--network-out", str(tmp_path / "landscape.json"),
+        "--save-network", "events-case",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -52,6 +53,22 @@ def test_expand_from_events_with_openrank_from_the_graph(scratch: Graph, tmp_pat
         "nodes": [["c/one", 20], ["c/two", 15], ["seed/a", None]],
         "edges": [["c/one", "seed/a", 8], ["c/one", "c/two", 5], ["c/two", "seed/a", 5]],
     }
+    # stored as a named network of kind 'events', the way `load network` stores the report's file
+    network = scratch.read(
+        "MATCH (n:Network {name: 'events-case'}) RETURN n.kind AS kind, n.period AS period, n.nodes AS nodes, "
+        "n.edges AS edges, n.source AS source"
+    )
+    assert network == [{"kind": "events", "period": "2023-03:2023-03", "nodes": 3, "edges": 3, "source": str(events)}]
+    links = scratch.read(
+        "MATCH (a:Repo)-[l:NETWORK_LINK {network: 'events-case'}]->(b:Repo) "
+        "RETURN a.name AS a, b.name AS b, l.sharedDevelopers AS shared ORDER BY shared DESC, a, b"
+    )
+    assert [(row["a"], row["b"], row["shared"]) for row in links] == [
+        ("c/one", "seed/a", 8),
+        ("c/one", "c/two", 5),
+        ("c/two", "seed/a", 5),
+    ]
+    assert "network 'events-case'" in done.stderr
     left_out = {row["repo"]: row["reason"] for row in result["leftOut"]}
     assert left_out == {
         "c/three": "isolated: no other node shares 4 active developers with it",
@@ -63,4 +80,6 @@ def test_expand_from_events_with_openrank_from_the_graph(scratch: Graph, tmp_pat
 def test_expand_events_refuses_the_graph_expansion_options(scratch: Graph, tmp_path: Path) -> None:
     done = nichegraph(scratch.settings.neo4j_uri, "expand", "--events", str(tmp_path), "--seeds", "a/b", "--depth", "1")
     assert done.returncode == 2
-    assert "--events: use --months, --top and --min-shared" in done.stderr
+    assert done.stderr == (
+        "error: --events: use --months, --top, --min-shared, --min-openrank (not --window, --depth, --min-lift)\n"
+    )

@@ -16,7 +16,6 @@ from tests.support.browser import chromium_page, screenshot, wait_until
 from tests.support.landscape_fixtures import (
     NAME,
     LandscapeGraph,
-    report_graph_fixture,  # noqa: F401  (the `report_graph` fixture)
 )
 
 pytestmark = pytest.mark.browser

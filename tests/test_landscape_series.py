@@ -18,7 +18,6 @@ from tests.support.landscape_fixtures import (
     SERIES,
     WITH_DEVELOPERS,
     LandscapeGraph,
-    report_graph_fixture,  # noqa: F401  (the `report_graph` fixture)
 )
 
 WINDOW = "2023-10:2024-09"

@@ -16,7 +16,6 @@ from tests.support.landscape_fixtures import (
     REPORT_NETWORK,
     WITH_DEVELOPERS,
     LandscapeGraph,
-    report_graph_fixture,  # noqa: F401  (the `report_graph` fixture)
 )
 
 

@@ -25,7 +25,7 @@ from nichegraph.loader.sources import HttpPolicy
 from nichegraph.progress import Progress
 from tests.conftest import SHARED_DATA, load_folder, quiet_progress, wipe
 from tests.support.cli import nichegraph
-from tests.support.github_server import documents_from_csv, serve_github
+from tests.support.github_server import documents_from_csv, remove_metadata, serve_github
 
 METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 # small real repositories with rows in the file (nuxt/framework is archived, apache/apisix has a
@@ -106,7 +106,7 @@ def loaded_settings(scratch_settings: Settings) -> Settings:
 def graph(loaded_settings: Settings) -> Iterator[Graph]:
     """The six repositories without any metadata (what an earlier test stored is removed)."""
     with Graph(loaded_settings) as graph:
-        graph.write(f"MATCH (r:Repo) REMOVE {', '.join(f'r.{name}' for name in STORED)}")
+        remove_metadata(graph)
         assert graph.read("MATCH (r:Repo) RETURN count(r) AS n")[0]["n"] == 6
         yield graph
 
@@ -203,7 +203,16 @@ def test_the_command_names_the_file_and_line_and_exits_non_zero(graph: Graph, tm
     assert sorted(summary["stored"]) == sorted(WITH_ROWS) and len(summary["not_in_graph"]) == 263
 
 
-def test_the_whole_shared_file_on_the_full_snapshot(full_graph: Graph) -> None:
+@pytest.fixture
+def metadata_on_full(full_graph: Graph) -> Iterator[Graph]:
+    """The full server with the metadata this test stores removed again afterwards: the relation
+    rules read metadata, so other tests' verdicts must not depend on whether this one ran first."""
+    yield full_graph
+    remove_metadata(full_graph)
+
+
+def test_the_whole_shared_file_on_the_full_snapshot(metadata_on_full: Graph) -> None:
+    full_graph = metadata_on_full
     rows = file_rows()
     summary = load_metadata_file(full_graph, METADATA_FILE)
     assert summary.ok and not summary.not_in_graph and len(summary.stored) == 268

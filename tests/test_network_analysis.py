@@ -23,7 +23,6 @@ from tests.support.landscape_fixtures import (
     NAME,
     REPORT_NETWORK,
     LandscapeGraph,
-    report_graph_fixture,  # noqa: F401  (the `report_graph` fixture)
 )
 
 SCOPE = f"network:{NAME}"

@@ -23,8 +23,7 @@ from nichegraph.db import Graph
 from nichegraph.errors import QueryTimedOut
 from nichegraph.scratch import free_port
 from nichegraph.web.app import create_app
-from tests.support.niche_fixtures import Analysed, analysed_fixture  # noqa: F401  (the `analysed` fixture)
-from tests.support.trend_fixtures import ensure_computed
+from tests.support.niche_fixtures import Analysed
 
 CLIENT_TIMEOUT = 60.0  # generous: the explorer answers within its 5 s budget plus rendering
 QUERY_TIMEOUT = "5"
@@ -42,9 +41,8 @@ BIG_SIX = [
 
 
 @pytest.fixture(scope="module")
-def explorer(full_settings: Settings, analysed: Analysed) -> Iterator[str]:
-    with Graph(full_settings) as graph:
-        ensure_computed(graph)  # pages asking for computed OpenRank have it
+def explorer(full_settings: Settings, analysed: Analysed, openrank_computed: dict[str, Any]) -> Iterator[str]:
+    # openrank_computed: pages asking for computed OpenRank have it
     port = free_port()
     env = dict(os.environ, NEO4J_URI=full_settings.neo4j_uri, NICHEGRAPH_QUERY_TIMEOUT=QUERY_TIMEOUT)
     process = subprocess.Popen(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from nichegraph.db import Graph
 from nichegraph.loader.github import load_metadata_file
 from nichegraph.web.app import create_app
 from tests.conftest import SHARED_DATA, load_folder
+from tests.support.github_server import remove_metadata
 
 METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 LABELS = [
@@ -49,10 +51,11 @@ def expected_fields(row: dict[str, str]) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def client(full_settings: Settings) -> FlaskClient:
+def client(full_settings: Settings) -> Iterator[FlaskClient]:
     with Graph(full_settings) as graph:
         assert load_metadata_file(graph, METADATA_FILE).ok
-    return create_app(full_settings, TESTING=True).test_client()
+        yield create_app(full_settings, TESTING=True).test_client()
+        remove_metadata(graph)  # other tests' verdicts must not depend on whether this ran first
 
 
 def page(client: FlaskClient, repo: str) -> tuple[dict, str]:  # type: ignore[type-arg]

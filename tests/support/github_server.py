@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from nichegraph.db import Graph
+from nichegraph.repo_metadata import BOOKKEEPING_PROPERTIES, FIELD_PROPERTIES
 from tests.support.faulty_server import FaultPlan, serve
 
 
@@ -197,3 +199,13 @@ def serve_github(documents: dict[str, dict[str, Any]]) -> Iterator[tuple[str, Gi
     plan = GithubPlan(documents)
     with serve(make_handler(plan)) as url:
         yield url, plan
+
+
+METADATA_PROPERTIES = (*FIELD_PROPERTIES, *BOOKKEEPING_PROPERTIES)
+REMOVE_METADATA = "MATCH (r:Repo) REMOVE " + ", ".join(f"r.{name}" for name in METADATA_PROPERTIES)
+
+
+def remove_metadata(graph: Graph) -> None:
+    """Take every GitHub metadata property off the graph's repositories again: the relation
+    rules read them, so a test that stores them on the shared full server must remove them."""
+    graph.write(REMOVE_METADATA)

@@ -31,8 +31,10 @@ GOOD = """\
 //   name      the repository
 //   openrank  its mean OpenRank
 //             (over the whole data)
+//   stars     stars it received, summed
+//             over every month loaded
 MATCH (r:Repo {owner: $owner}) WHERE r.name <> '$notAParameter' AND $flags IS NOT NULL
-RETURN r.name AS name, r.openrank AS openrank LIMIT $limit;
+RETURN r.name AS name, r.openrank AS openrank, r.stars AS stars LIMIT $limit;
 """
 
 
@@ -49,7 +51,12 @@ def test_every_part_of_a_header_is_read(tmp_path: Path) -> None:
     assert query.description == "Lists them by name. Cost: whole graph"
     assert query.whole_graph
     assert query.examples == {"owner": "pytorch", "limit": 10, "flags": [True, None, 2.5, "x"]}
-    assert query.columns == {"name": "the repository", "openrank": "its mean OpenRank (over the whole data)"}
+    # a line indented deeper than the column names continues the description, however it reads
+    assert query.columns == {
+        "name": "the repository",
+        "openrank": "its mean OpenRank (over the whole data)",
+        "stars": "stars it received, summed over every month loaded",
+    }
     # the trailing semicolon is dropped; a $ inside a string is no parameter
     assert query.cypher.endswith("LIMIT $limit") and query.used_parameters() == {"owner", "limit", "flags"}
 
