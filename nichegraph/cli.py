@@ -75,6 +75,11 @@ BENCH_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Time `nichegraph openrank` over all the data at NEO4J_URI...",
     ),
     "queries": ("nichegraph.bench.queries", "bench_queries", "Run every library query with its example parameters..."),
+    "scale": (
+        "nichegraph.bench.scale",
+        "bench_scale_command",
+        "Resample the real snapshot to N times its size and time...",
+    ),
     "web": ("nichegraph.bench.web", "bench_web", "Load the explorer on loopback (8 concurrent clients, a..."),
     "newcomer": (
         "nichegraph.bench.newcomer",
