@@ -18,6 +18,7 @@ READ_ONLY = {
     "bench newcomer",
     "bench niches",
     "bench queries",
+    "bench scale",
     "bench web",
     "db install",
     "db start",
