@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,7 +15,16 @@ from nichegraph.db import Graph
 from nichegraph.months import Window
 from nichegraph.queries.library import run_query
 from tests.support.cli import nichegraph
-from tests.support.openrank_by_hand import EXACT, K, one_repo_month, sigmoid
+from tests.support.openrank_by_hand import (
+    EXACT,
+    SEVEN_MONTHS,
+    K,
+    check_seven_months,
+    one_listed_two_unlisted,
+    one_repo_month,
+    seven_months,
+    sigmoid,
+)
 from tests.support.openrank_slots import read_computed
 from tests.support.trend_fixtures import create_graph, months
 from tests.unit.test_openrank_legacy import alone, january
@@ -36,31 +44,7 @@ REPOS = {
     ]
     + [{"month": m, "openrank": 1.5} for m in months(3, 7)],
 }
-CONTRIBUTIONS = [
-    *[(login, "x/a", "2020-01", 3.0) for login in ("d1", "d2", "d3", "d4")],
-    ("robot", "x/a", "2020-01", 5.0),  # a bot: never part of OpenRank
-    ("d1", "x/b", "2020-02", 2.0),
-]
-
-
-def expected_values() -> dict[tuple[str, str], float]:
-    """(name, month) -> value, by hand."""
-    out: dict[tuple[str, str], float] = {}
-    # 2020-01: four developers with score 3 (activity 9) on new x/a; each holds 9/36 of it
-    dev1, repo1 = one_repo_month(sigmoid(K * 9), 4, 9 / 36)
-    for login in ("d1", "d2", "d3", "d4"):
-        out[(login, "2020-01")] = dev1
-    out[("x/a", "2020-01")] = repo1
-    # 2020-02: d1 alone on new x/b with score 2 (activity 4); it starts from 0.85 x its January value
-    dev2, repo2 = one_repo_month(0.85 * dev1 + sigmoid(K * 4), 1, 1.0)
-    out[("d1", "2020-02")], out[("x/b", "2020-02")] = dev2, repo2
-    # inactive nodes: value x 0.85 while last month's value was above 1, then dropped
-    for name, value, first in (("x/a", repo1, 2), ("d1", dev2, 3), ("x/b", repo2, 3)):
-        for month in months(first, 7):
-            if value <= 1:
-                break
-            value = out[(name, month)] = 0.85 * value
-    return out
+CONTRIBUTIONS = [*SEVEN_MONTHS, ("robot", "x/a", "2020-01", 5.0)]  # a bot: never part of OpenRank
 
 
 def stored(graph: Graph) -> dict[tuple[str, str], float]:
@@ -89,16 +73,9 @@ def test_values_match_the_hand_calculation(scratch: Graph) -> None:
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
     run = run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
 
-    expected = expected_values()
     got = stored(scratch)
-    assert got.keys() == expected.keys()
-    for key, value in expected.items():
-        assert got[key] == pytest.approx(value, rel=1e-9), key
-    # the decay rule at work: x/a above 1 through 2020-06 (0.94 there, kept because May was above 1)
-    assert expected[("x/a", "2020-06")] < 1 < expected[("x/a", "2020-05")]
-    assert ("x/a", "2020-07") not in got
-    # developers below the minimum drop out when inactive; the bot never gets a value
-    assert ("d2", "2020-02") not in got and not any(name == "robot" for name, _ in got)
+    check_seven_months(got)  # every value, the decay rule, who drops out
+    assert not any(name == "robot" for name, _ in got)  # the bot never gets a value
     assert [m.active_developers for m in run.months[:2]] == [4, 1]
     # published values are untouched
     published = scratch.read("MATCH (m:RepoMonth {repo: 'x/a'}) RETURN m.month AS month, m.openrank AS v")
@@ -136,7 +113,7 @@ def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> Non
     got = stored(scratch)
     # stopping once no node moves by 0.01 leaves a node within a few hundredths of the fixed
     # point (the remaining steps shrink geometrically: tol * q / (1 - q))
-    for key, value in expected_values().items():
+    for key, value in seven_months().items():
         assert got[key] == pytest.approx(value, abs=0.05), key
     assert all(month.iterations < 100 for month in run.months)
 
@@ -161,26 +138,15 @@ def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:
     run_openrank(scratch, Window("2021-01", "2021-01"), EXACT)
     got = stored(scratch)
 
-    a_d, a_t = 4.0, 1.44  # squared scores
-    total = a_d + 2 * a_t  # the repository's activity, tail included
-    n = 4  # e1, two tail developers, the repository
-    # unknowns v_d, v_t (one tail developer), v_r, b
-    system = np.array(
-        [
-            [1, 0, -0.5 * 0.95 * a_d / total, -0.5 / n],
-            [0, 1, -0.5 * 0.95 * a_t / total, -0.5 / n],
-            [-0.7 * 0.95, -0.7 * 2 * 0.95, 1, -0.7 / n],
-            [-0.85 * 0.05, -0.85 * 0.05 * 2, -0.85 * 0.05, 1],
-        ]
-    )
-    v_d, _v_t, v_r, b = np.linalg.solve(system, [0.5 * sigmoid(K * a_d), 0.5 * sigmoid(K * a_t), 0, 0])
-    assert got == pytest.approx({("e1", "2021-01"): v_d + b / n, ("y/c", "2021-01"): v_r + b / n}, rel=1e-9)
+    # the tail estimate: 3 participants, 1 listed: two more sharing 2.4 of activity, 1.2 each
+    dev, repo = one_listed_two_unlisted(2.0, 1.2)
+    assert got == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
     # without the tail it is the one-developer case
     run_openrank(
         scratch, Window("2021-01", "2021-01"), OpenRankParams(developer_init="sigmoid", tolerance=1e-12, tail=False)
     )
-    dev, repo = one_repo_month(sigmoid(K * a_d), 1, 1.0)
+    dev, repo = one_repo_month(sigmoid(K * 4.0), 1, 1.0)
     assert stored(scratch) == pytest.approx({("e1", "2021-01"): dev, ("y/c", "2021-01"): repo}, rel=1e-9)
 
 
