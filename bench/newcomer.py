@@ -21,8 +21,10 @@ import click
 from nichegraph import localdb
 from nichegraph.config import Settings
 from nichegraph.loader.sample import NETWORK_NAME
-from nichegraph.output import to_table
+from nichegraph.output import to_json, to_table
 from nichegraph.scratch import free_port
+
+TARGET_SECONDS = 120.0
 
 # output lines of `nichegraph run` that end a phase, and the phase's name
 MILESTONES = [
@@ -47,8 +49,9 @@ def answers(url: str) -> bool:
 @click.command("newcomer")
 @click.option("--timeout", default=900.0, show_default=True, help="Give up after this many seconds")
 @click.option("--keep", is_flag=True, help="Keep the data folder (its path is printed)")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (wallSeconds, phases)")
 @click.pass_obj
-def bench_newcomer(settings: Settings, timeout: float, keep: bool) -> None:
+def bench_newcomer(settings: Settings, timeout: float, keep: bool, as_json: bool) -> None:
     """Time `nichegraph run --source sample` from nothing (fresh data folder, new Neo4j) until the
     explorer serves the LLM landscape; prints each phase."""
     data_dir = Path(tempfile.mkdtemp(prefix="nichegraph-newcomer-"))
@@ -96,14 +99,25 @@ def bench_newcomer(settings: Settings, timeout: float, keep: bool) -> None:
             shutil.rmtree(data_dir, ignore_errors=True)
     rows = [{"phase": phase, "seconds": round(at, 1)} for phase, at in seen]
     rows.append({"phase": f"explorer answering {url}", "seconds": round(ready, 1) if ready else None})
-    click.echo(to_table(rows))
     load = os.getloadavg()
-    click.echo(f"load average during the run: {load[0]:.1f} (1 min), {load[1]:.1f} (5 min) on {os.cpu_count()} cores")
+    if as_json:
+        figures = {
+            "wallSeconds": round(ready, 1) if ready else None,
+            "targetSeconds": TARGET_SECONDS,
+            "phases": rows,
+            "loadAverage": [round(value, 2) for value in load],
+            "cores": os.cpu_count(),
+        }
+        click.echo(to_json(figures))
+    else:
+        click.echo(to_table(rows))
+        click.echo(f"load average during the run: {load[0]:.1f} (1 min), {load[1]:.1f} (5 min), {os.cpu_count()} cores")
     if keep:
-        click.echo(f"data folder kept: {data_dir}")
+        click.echo(f"data folder kept: {data_dir}", err=as_json)
     if ready is None:
         raise click.ClickException(f"the explorer did not answer within {timeout:g} s (exit code {process.returncode})")
-    click.echo(f"newcomer wait: {ready:.1f} s (target: under 120 s)")
+    if not as_json:
+        click.echo(f"newcomer wait: {ready:.1f} s (target: under {TARGET_SECONDS:g} s)")
 
 
 BENCH_COMMANDS = [bench_newcomer]

@@ -11,7 +11,7 @@ import click
 from nichegraph.bench.stats import percentile
 from nichegraph.config import Settings
 from nichegraph.db import Graph
-from nichegraph.output import to_table
+from nichegraph.output import to_json, to_table
 from nichegraph.queries.library import load_library
 
 TARGET_P95_MS = 200.0
@@ -45,10 +45,12 @@ def time_library(graph: Graph, repeats: int) -> list[dict[str, Any]]:
 
 @click.command("queries")
 @click.option("--repeats", default=20, show_default=True, help="Timed runs per query (after one warm-up)")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON")
 @click.pass_obj
-def bench_queries(settings: Settings, repeats: int) -> None:
+def bench_queries(settings: Settings, repeats: int, as_json: bool) -> None:
     """Run every library query with its example parameters against NEO4J_URI (which should
     hold the full snapshot) and print p50/p95 per query; target p95 < 200 ms except
     whole-graph analytics."""
     with Graph(settings) as graph:
-        click.echo(to_table(time_library(graph, repeats)))
+        rows = time_library(graph, repeats)
+    click.echo(to_json(rows) if as_json else to_table(rows))

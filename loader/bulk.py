@@ -12,6 +12,7 @@ when the producer stops early or no repository is good: the database stays as it
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 import uuid
@@ -22,7 +23,15 @@ from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
 from nichegraph.loader.import_files import ImportFiles
 from nichegraph.loader.parsing import ParsedRepos
-from nichegraph.loader.summary import BULK, FINISH_RUN, START_RUN, LoadSummary, RepoFailure, count_input, run_properties
+from nichegraph.loader.summary import (
+    BULK,
+    FINISH_RUN,
+    LoadSummary,
+    RepoFailure,
+    count_input,
+    run_properties,
+    start_run,
+)
 from nichegraph.offline_import import ImportFailed, ImportTimings, ManagedServer, import_offline, prepare_workdir
 from nichegraph.progress import Progress
 
@@ -95,7 +104,7 @@ def load_bulk(
 def _running_load_run(summary: LoadSummary) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
-        "kind": "opendigger",
+        "kind": summary.kind,
         "source": summary.source,
         "startedAt": datetime.now(UTC),
         "status": "running",
@@ -113,9 +122,6 @@ def _nothing_loaded(summary: LoadSummary) -> None:
 def _record_without_import(graph: Graph, summary: LoadSummary, started: float) -> LoadSummary:
     """Nothing was imported: record the run in the database as it is (if it answers)."""
     summary.elapsed = time.monotonic() - started
-    try:
-        run_id = graph.write(START_RUN, source=summary.source, repos=summary.requested, method=BULK)[0]["id"]
-        graph.write(FINISH_RUN, id=run_id, summary=run_properties(summary))
-    except NichegraphError:  # a server that did not come back; the error is reported anyway
-        pass
+    with contextlib.suppress(NichegraphError):  # a server that did not come back; the error is reported anyway
+        graph.write(FINISH_RUN, id=start_run(graph, summary), summary=run_properties(summary))
     return summary

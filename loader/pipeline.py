@@ -45,11 +45,11 @@ from nichegraph.loader.summary import (
     FINISH_RUN,
     INCREMENTAL,
     METHODS,
-    START_RUN,
     LoadSummary,
     RepoFailure,
     count_input,
     run_properties,
+    start_run,
 )
 from nichegraph.loader.writes import CHUNK_ROWS, EXISTING_MONTHS, RepoWriteResult, write_repo
 from nichegraph.months import Window
@@ -172,7 +172,7 @@ def load_repos(
 ) -> LoadSummary:
     """Load `repos` from `source`; every repository is written whole or not at all."""
     started = time.monotonic()
-    summary = LoadSummary(source=source.label, requested=len(repos))
+    summary = LoadSummary(source=source.label, requested=len(repos), kind=source.kind)
     target = bulk_target(graph, options, progress)
     if target is None:
         graph.apply_schema()
@@ -196,7 +196,7 @@ def _load_incremental(
     progress: Progress,
     started: float,
 ) -> LoadSummary:
-    run_id = graph.write(START_RUN, source=summary.source, repos=summary.requested, method=INCREMENTAL)[0]["id"]
+    run_id = start_run(graph, summary)
     developers = DeveloperStage(graph)
     orphan_candidates: dict[str, list[str]] = {}
     in_flight: list[Future[Any]] = []

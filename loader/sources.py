@@ -52,6 +52,8 @@ class Fetched:
 class FolderSource:
     """A folder holding `github/{owner}/{repo}/{metric}.json` (or the `github` folder itself)."""
 
+    kind = "opendigger"
+
     def __init__(self, path: str | Path) -> None:
         root = Path(path).expanduser()
         if not root.is_dir():
@@ -112,6 +114,8 @@ class HttpPolicy:
 
 class HttpSource:
     """An http(s) base URL; `.../github` or its parent both work."""
+
+    kind = "opendigger"
 
     def __init__(
         self,

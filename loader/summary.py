@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from nichegraph.db import Graph
 from nichegraph.loader.opendigger import RepoData
 
 AUTO, BULK, INCREMENTAL = "auto", "bulk", "incremental"
 METHODS = (AUTO, BULK, INCREMENTAL)
 
 START_RUN = """
-CREATE (l:LoadRun {id: randomUUID(), kind: 'opendigger', source: $source,
+CREATE (l:LoadRun {id: randomUUID(), kind: $kind, source: $source,
                    startedAt: datetime(), status: 'running', repos: $repos, method: $method})
 RETURN l.id AS id
 """
@@ -20,6 +21,14 @@ FINISH_RUN = """
 MATCH (l:LoadRun {id: $id})
 SET l += $summary, l.finishedAt = datetime()
 """
+
+
+def start_run(graph: Graph, summary: LoadSummary) -> str:
+    """Record a running LoadRun of `summary`'s source and method; its id."""
+    rows = graph.write(
+        START_RUN, kind=summary.kind, source=summary.source, repos=summary.requested, method=summary.method
+    )
+    return str(rows[0]["id"])
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class RepoFailure:
 class LoadSummary:
     source: str
     requested: int
+    # what the source is: 'opendigger' (folder or service) or 'events' (GitHub events)
+    kind: str = "opendigger"
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[RepoFailure] = field(default_factory=list)

@@ -87,6 +87,8 @@ def test_the_events_become_the_opendigger_graph(scratch: Graph, small_case: Path
     assert january["activity"] == pytest.approx(sum(january_scores), abs=1e-5)
     assert (january["participants"], january["issuesNew"], january["changeRequests"]) == (4, 1, 3)
     assert scratch.read("MATCH (r:Repo) RETURN count(r) AS n")[0]["n"] == 2  # other/lib has no activity
+    (run,) = scratch.read("MATCH (l:LoadRun) RETURN l.kind AS kind, l.status AS status")
+    assert run == {"kind": "events", "status": "ok"}
 
 
 def test_a_reload_changes_nothing_and_the_library_reads_it(scratch: Graph, small_case: Path) -> None:

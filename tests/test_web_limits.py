@@ -165,7 +165,11 @@ def many(names: list[str], count: int) -> str:
         ("/compare?repos=" + many(BIG_SIX, 300), 400, "repos: compare at most 6 projects at a time"),
         ("/trends?quiet_months=999999999", 400, "quiet_months: 999999999 is out of range"),
         # within bounds but longer than the window the absurd one is cut to (2015-01..2023-03: 99 months)
-        (f"/trends?window={ABSURD}&quiet_months=120", 400, "120 is longer than the window 2015-01:2023-03"),
+        (
+            f"/trends?window={ABSURD}&quiet_months=120",
+            400,
+            "quiet_months: 120 is longer than the window 2015-01:2023-03",
+        ),
         ("/trends?min_peak_openrank=1e308", 400, "min_peak_openrank: 1e+308 is out of range"),
         ("/trends?newcomer_min_openrank=nan", 400, "newcomer_min_openrank: nan is out of range"),
         ("/trends?min_peak_attention=10000000000000", 400, "min_peak_attention: 10000000000000 is out of range"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -123,10 +124,19 @@ def error_response(status: int, title: str, message: str):  # type: ignore[no-un
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+COMMAND_LINE_OPTION = re.compile(r"^--([a-z][a-z0-9-]*):")
+
+
+def in_url_terms(message: str) -> str:
+    """The analyses name their parameters as the command line does (`--quiet-months: ...`); a
+    page's visitor sets them in the URL (`quiet_months=`), so say that name."""
+    return COMMAND_LINE_OPTION.sub(lambda match: match.group(1).replace("-", "_") + ":", message, count=1)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(BadParameter)
     def bad_parameter(error: BadParameter):  # type: ignore[no-untyped-def]
-        return error_response(400, "Bad request", str(error))
+        return error_response(400, "Bad request", in_url_terms(str(error)))
 
     @app.errorhandler(DatabaseUnavailable)
     def database_down(error: DatabaseUnavailable):  # type: ignore[no-untyped-def]
@@ -147,7 +157,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(NichegraphError)
     def other_error(error: NichegraphError):  # type: ignore[no-untyped-def]
-        return error_response(400, "Cannot answer that", str(error))
+        return error_response(400, "Cannot answer that", in_url_terms(str(error)))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

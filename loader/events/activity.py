@@ -165,6 +165,8 @@ def _latest(rows: Iterable[dict[str, Any]], key: str, value: str) -> dict[Any, s
 class ActivitySource:
     """The events' activity offered to the load pipeline in place of the OpenDigger source."""
 
+    kind = "events"
+
     def __init__(self, label: str, result: ActivityResult) -> None:
         self.label = label
         self.result = result
