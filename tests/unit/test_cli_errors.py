@@ -60,6 +60,15 @@ REFUSED = [
     (["load", "landscape", "/nonexistent/x.csv"], "FILE: cannot read /nonexistent/x.csv"),
     # benchmarks
     (["bench", "niches", "--repeat", "0"], "--repeat: 0 must be at least 1"),
+    (["bench", "scale", "--source", str(TOP300), "--factor", "0"], "--factor: 0 must be between 1 and 20"),
+    (["bench", "scale", "--source", str(TOP300), "--factor", "21"], "--factor: 21 must be between 1 and 20"),
+    (["bench", "scale", "--source", str(TOP300), "--slice", "0"], "--slice: 0 must be at least 1"),
+    (["bench", "scale", "--source", str(TOP300), "--repeats", "0"], "--repeats: 0 must be at least 1"),
+    (["bench", "scale", "--source", str(TOP300), "--mix", "1.5"], "--mix: 1.5 must be between 0 and 1"),
+    (
+        ["bench", "scale", "--source", "https://oss.open-digger.cn"],
+        "--source: bench scale resamples a snapshot folder, not a web service",
+    ),
 ]
 
 
