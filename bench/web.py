@@ -129,8 +129,10 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
         # the steady state is measured: wait until the explorer has had its queries planned
         try:
             health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            plans = health.json().get("queryPlans", "")
-            if health.status_code == 200 and (plans == "ready" or plans.startswith("failed")):
+            body = health.json()
+            # started: plans prepared and the default pages computed (web/warm.py), or given up
+            steps = (body.get("queryPlans", ""), body.get("defaultPages", ""))
+            if health.status_code == 200 and all(step == "ready" or step.startswith("failed") for step in steps):
                 return process
         except httpx.HTTPError:
             pass

@@ -20,6 +20,7 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.queries.library import load_library
 from nichegraph.web.app import create_app, plan_queries
+from nichegraph.web.warm import DEFAULT_PAGES, warm_pages
 from tests.conftest import LANDSCAPE, TOP300
 from tests.support.expected import landscape_rows
 from tests.support.niche_fixtures import Analysed
@@ -370,7 +371,42 @@ def test_start_up_planning_is_reported_by_healthz(full_settings: Settings) -> No
     client = app.test_client()
     assert client.get("/healthz").get_json()["queryPlans"] == "not requested"
     assert plan_queries(app).startswith(f"{len(load_library())} library queries planned in ")
-    assert client.get("/healthz").get_json() == {"ok": True, "neo4j": full_settings.neo4j_uri, "queryPlans": "ready"}
+    assert client.get("/healthz").get_json() == {
+        "ok": True,
+        "neo4j": full_settings.neo4j_uri,
+        "queryPlans": "ready",
+        "defaultPages": "not requested",
+    }
+
+
+def test_the_warm_up_computes_the_first_pages_a_visitor_opens(full_settings: Settings, analysed: Analysed) -> None:
+    app = create_app(full_settings)
+    client = app.test_client()
+    message = warm_pages(app)
+    assert message.split(" default pages computed in ")[0].isdigit(), message
+    assert client.get("/healthz").get_json()["defaultPages"] == "ready"
+    cache = app.extensions["nichegraph_cache"]
+    misses = cache.stats.misses
+    for page in DEFAULT_PAGES:
+        for address in (page, f"{page.rstrip('/') or '/index'}.json"):
+            assert client.get(address).status_code == 200, address
+    # every one of them was computed by the warm-up: the visitor's views are all cache hits
+    assert cache.stats.misses == misses
+    assert cache.stats.hits >= 2 * len(DEFAULT_PAGES)
+
+
+def test_a_warm_up_without_neo4j_names_the_pages_and_the_explorer_still_starts(
+    proxied_app: tuple[Flask, SwitchableProxy],
+) -> None:
+    app, proxy = proxied_app
+    proxy.stop()
+    try:
+        message = warm_pages(app)
+    finally:
+        proxy.start()
+    assert message.startswith("0 default pages computed in "), message
+    assert "; not answering: / (503), /index.json (503), /trends (503)" in message
+    assert app.test_client().get("/healthz").get_json()["defaultPages"] == "ready"
 
 
 def test_start_up_planning_without_neo4j_says_why(proxied_app: tuple[Flask, SwitchableProxy]) -> None:

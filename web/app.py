@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.extensions["nichegraph_cache"] = page_cache(app)
     # `nichegraph serve` plans the library queries in the background (plan_queries)
     app.extensions["nichegraph_plans"] = "not requested"
+    app.extensions["nichegraph_warm"] = "not requested"  # web/warm.py
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             "ok": answering,
             "neo4j": app.config["SETTINGS"].neo4j_uri,
             "queryPlans": app.extensions["nichegraph_plans"],
+            "defaultPages": app.extensions["nichegraph_warm"],
         }
         return jsonify(body), (200 if answering else 503)
 

@@ -11,6 +11,7 @@ from waitress import serve as waitress_serve
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.web.app import create_app, plan_queries
+from nichegraph.web.warm import warm_pages
 
 
 def serve_app(settings: Settings, host: str, port: int, threads: int) -> None:
@@ -19,13 +20,14 @@ def serve_app(settings: Settings, host: str, port: int, threads: int) -> None:
     app = create_app(settings)
     click.echo(f"nichegraph explorer: http://{'localhost' if host in {'127.0.0.1', 'localhost'} else host}:{port}/")
     click.echo(f"  (Neo4j at {settings.neo4j_uri}; Ctrl-C stops)")
-    # pages work while the plans are prepared, only slower
+    # pages work while the plans are prepared and the default pages computed, only slower
     threading.Thread(target=report_planning, args=(app,), name="plan-queries", daemon=True).start()
     waitress_serve(app, host=host, port=port, threads=threads, ident="nichegraph", _quiet=True)
 
 
 def report_planning(app: Flask) -> None:
     click.echo(f"  ({plan_queries(app)})")
+    click.echo(f"  ({warm_pages(app)})")
 
 
 @click.command()

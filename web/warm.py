@@ -1,0 +1,54 @@
+"""Warming the page cache when the explorer starts, so the first visitor of the pages everyone
+opens first (home, trends, the landscapes, the default graph) does not wait for them to be
+computed: after a start these took 1-5 s on the 2-core machine (docs/web.md, the cold pass),
+mostly Trends, whose five readings cover every month since the start of the data.
+
+The pages are requested through the app itself, with the addresses a visitor uses, so what is
+stored is exactly what those requests would store (the cache keys are the pages' own); a page
+that fails is skipped with its status (its visitor gets the same answer). The cache empties when
+the data changes (web/cache.py): the next visitor after a load computes the page again."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+
+# the pages with no required parameter, in the order a visitor meets them
+DEFAULT_PAGES = ("/", "/trends", "/landscape", "/graph", "/exports", "/evaluation")
+MAX_LANDSCAPES = 10  # each loaded network's landscape page too, up to this many
+
+
+def addresses_to_warm(app: Flask) -> list[str]:
+    """The default pages, each loaded network's landscape, each with its JSON twin."""
+    client = app.test_client()
+    names: list[str] = []
+    networks = client.get("/landscape.json")
+    if networks.status_code == 200:
+        names = [row["name"] for row in (networks.get_json() or {}).get("networks", [])][:MAX_LANDSCAPES]
+    pages = [*DEFAULT_PAGES, *(f"/landscape/{name}" for name in names)]
+    return [address for page in pages for address in (page, twin(page))]
+
+
+def twin(page: str) -> str:
+    return f"{page.rstrip('/') or '/index'}.json"
+
+
+def warm_pages(app: Flask) -> str:
+    """Request every address of `addresses_to_warm` once; a line saying what it did."""
+    started = time.monotonic()
+    app.extensions["nichegraph_warm"] = "warming"
+    client = app.test_client()
+    failed = []
+    try:
+        addresses = addresses_to_warm(app)
+        for address in addresses:
+            status = client.get(address).status_code
+            if status != 200:
+                failed.append(f"{address} ({status})")
+    except Exception as error:  # a warm-up is a courtesy: the explorer serves without it
+        app.extensions["nichegraph_warm"] = f"failed: {error}"
+        return f"default pages not computed: {error}"
+    app.extensions["nichegraph_warm"] = "ready"
+    line = f"{len(addresses) - len(failed)} default pages computed in {time.monotonic() - started:.1f}s"
+    return line + (f"; not answering: {', '.join(failed)}" if failed else "")
