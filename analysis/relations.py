@@ -42,6 +42,7 @@ RULE_NAMES = {
     "U3": "upstream, named by the downstream",
     "C1": "competitor, alike by metadata",
     "C2": "competitor, alike by position",
+    "C3": "competitor, alike by metadata and position",
     "P": "peer, one team",
     "H": "peer, distribution hub",
 }
@@ -56,10 +57,14 @@ class RelationParams:
     same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
     lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
     upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's (U1)
-    named_max_reverse_gap: float = 0.05  # U3: the cores may point the other way by at most this
+    named_max_reverse_gap: float = 0.10  # U3: the cores may point the other way by at most this
+    named_min_lean: float = -1.0  # U3: the shared developers may lean towards the upstream at most this much
     rival_max_core: float = 0.10  # rivals: at most this share of either core crosses over
     rival_max_openrank_ratio: float = 4.0  # substitutes are of comparable weight
     rival_min_metadata: float = 0.25  # C1: metadata cosine at least
+    rival_min_metadata_placed: float = 0.12  # C3: metadata cosine at least, when positions are alike too
+    rival_placed_similarity: float = 0.3  # C3: neighbour-profile cosine at least ...
+    rival_placed_common: int = 5  # ... or this many common neighbours
     rival_min_lift: float = 5.0  # C2: shared users at least this many times random mixing
     rival_min_shared: int = 2  # C2: shared developers at least
     rival_min_similarity: float = 0.3  # C2: neighbour-profile cosine at least ...
@@ -339,7 +344,12 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
                 confidence = u2_confidence(d)
                 reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}"
                 return Verdict(UPSTREAM, d.up_is_a, "U2", confidence, reason)
-        if d.down_names_up and not d.up_names_down and d.lean_down >= 0 and d.gap >= -p.named_max_reverse_gap:
+        if (
+            d.down_names_up
+            and not d.up_names_down
+            and d.lean_down >= p.named_min_lean
+            and d.gap >= -p.named_max_reverse_gap
+        ):
             confidence = u3_confidence(d)
             reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}"
             return Verdict(UPSTREAM, d.up_is_a, "U3", confidence, reason)
@@ -365,6 +375,18 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> V
             f"{users}; {s.common} common neighbours; {weight}"
         )
         return Verdict(COMPETITOR, True, "C1", c1_confidence(s), reason)
+    if (
+        s.metadata_similarity is not None
+        and s.metadata_similarity >= p.rival_min_metadata_placed
+        and (s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common)
+        and ((s.shared >= 1 and s.lift >= 3) or s.common >= 2)
+    ):
+        terms = ", ".join(s.shared_terms) or "their descriptions"
+        reason = (
+            f"C3 ({RULE_NAMES['C3']}): GitHub metadata {s.metadata_similarity:.0%} alike ({terms}); neighbourhoods "
+            f"{s.similarity:.0%} alike, {s.common} common neighbours; {cores}; {users}; {weight}"
+        )
+        return Verdict(COMPETITOR, True, "C3", c3_confidence(s), reason)
     if (
         s.same_niche
         and s.shared >= p.rival_min_shared
@@ -415,6 +437,11 @@ def c1_confidence(s: PairSignals) -> float:
     metadata = min(1.0, (s.metadata_similarity or 0.0) / 0.5)
     data = 1.0 if s.shared >= 1 and s.lift >= 3 else 0.8
     return 0.5 + 0.4 * metadata * data
+
+
+def c3_confidence(s: PairSignals) -> float:
+    # C3 speaks only under C1's metadata bar: at most 0.35 + 0.5 * 0.25 < 0.5, a candidate
+    return 0.35 + 0.5 * (s.metadata_similarity or 0.0)
 
 
 def c2_confidence(s: PairSignals) -> float:

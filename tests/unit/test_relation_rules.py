@@ -66,7 +66,13 @@ def test_u3_named_by_the_downstream() -> None:
     assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U3")
     assert v.confidence == pytest.approx(0.55 + 0.25 * 1.0)
     assert verdict(replace(s, a_names_b=True)) is None  # both name each other: no direction
-    assert verdict(replace(s, lean=-0.2)) is None
+    # the shared developers may lean somewhat towards the upstream (its people visit the library built
+    # on it, pandas and cpython), and the cores may point the other way by up to 10 points
+    loose = verdict(replace(s, lean=-0.8, core_ab=0.09, core_ba=0.0))
+    assert (loose.relation, loose.source_is_a, loose.rule) == (UPSTREAM, True, "U3")
+    assert loose.confidence == pytest.approx(0.55)  # 0.55 + 0.25 * max(0, -0.8)
+    assert verdict(replace(s, lean=-1.2)) is None  # the shared developers are the upstream's own people
+    assert verdict(replace(s, core_ab=0.15, core_ba=0.03)) is None  # a's core works in b: gap -0.12
 
 
 def test_c1_alike_by_metadata() -> None:
@@ -78,7 +84,23 @@ def test_c1_alike_by_metadata() -> None:
     mixed = verdict(replace(s, core_ba=0.2, core_count_ba=3))  # cores mix: not rivals (here b builds on a)
     assert mixed is not None and mixed.relation != COMPETITOR
     assert verdict(replace(s, openrank_a=500.0)) is None  # five times the weight
-    assert verdict(replace(s, b_names_a=True, lean=-1.0)) is None  # built on the other, not instead of it
+    assert verdict(replace(s, b_names_a=True, lean=-1.5)) is None  # built on the other, not instead of it
+
+
+def test_c3_alike_by_metadata_and_position() -> None:
+    # metadata alike below C1's bar (0.15 < 0.25), but six common neighbours and one user in common
+    s = replace(BASE, shared=1, lift=4.0, metadata_similarity=0.15, common=6, similarity=0.1,
+                shared_terms=["language"])  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C3") and "language" in v.reason
+    assert v.confidence == pytest.approx(0.35 + 0.5 * 0.15)  # under 0.6: a candidate
+    assert verdict(replace(s, metadata_similarity=0.3)).rule == "C1"  # at C1's bar C1 decides
+    assert verdict(replace(s, common=4)) is None  # positions not alike: 4 common neighbours, profiles 10% alike
+    assert verdict(replace(s, common=4, similarity=0.35)).rule == "C3"  # ... unless the profiles are
+    assert verdict(replace(s, metadata_similarity=0.10)) is None  # below 0.12
+    assert verdict(replace(s, shared=0, lift=0.0, common=6)).rule == "C3"  # common neighbours tie them
+    mixed = verdict(replace(s, core_ab=0.2, core_count_ab=4))  # cores mix: not rivals (here a builds on b)
+    assert mixed is not None and mixed.relation != COMPETITOR
 
 
 def test_c2_alike_by_position_within_a_niche() -> None:
@@ -148,3 +170,23 @@ def test_metadata_similarity_and_names() -> None:
     assert index.names("p/pandas", "python/cpython")  # the owner is in the name: "python"
     # "framework" names two repositories in the graph: it names no project in particular
     assert not index.names("r/rust", "l/framework") and "framework" in index.shared_names
+
+
+def test_an_owner_with_several_repositories_of_its_name_names_none_of_them() -> None:
+    index = metadata_index(
+        [
+            RepoMetadata("hashicorp/terraform-provider-azurerm", "Terraform provider for Azure Resource Manager", ()),
+            RepoMetadata("Azure/azure-cli", "Azure Command-Line Interface", ("azure",)),
+            RepoMetadata("p/pandas", "Data analysis library for Python", ("python",)),
+        ],
+        repos=["Azure/azure-sdk-for-net", "python/cpython", "python/mypy"],
+    )
+    # azure-cli and azure-sdk-for-net both carry their owner's name: "azure" names neither
+    assert not index.names("hashicorp/terraform-provider-azurerm", "Azure/azure-cli")
+    assert not index.names("hashicorp/terraform-provider-azurerm", "Azure/azure-sdk-for-net")
+    assert "azure" in index.shared_names
+    # python/mypy does not carry "python" in its name: "python" still names python/cpython
+    assert index.names("p/pandas", "python/cpython")
+    # the run-together owner and name stays specific
+    index = metadata_index([RepoMetadata("x/tool", "A client for azureazure-cli", ())], ["Azure/azure-cli"])
+    assert index.names("x/tool", "Azure/azure-cli")
