@@ -8,12 +8,17 @@ behind it. Pairs no rule speaks about are unrelated (nothing is stored).
   the other way; the shared developers are not mostly the upstream's own people.
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
-- upstream, named (U3): the downstream's GitHub topics or description name the upstream, its
-  people lean towards it, and their cores do not say the opposite.
+- upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
+  shared developers are not mostly the upstream's own people, and the cores do not say the opposite.
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
+- competitor (C3): cores apart, comparable weight, GitHub metadata somewhat alike and alike
+  positions (neighbour profiles or common neighbours); a candidate (confidence under 0.5).
 - competitor (C2): cores apart, comparable weight, one niche, shared users well beyond random
   mixing and alike neighbourhoods, and not a foundation and its dependant.
+- upstream, the organisation's flagship (U4): a significant pair of one organisation whose cores
+  overlap without a direction in the data, where one is the organisation's flagship (named like the
+  organisation) or the other's name extends its name (react, react-native).
 - peer: a significant link whose cores overlap (one team or family) with no direction.
 
 Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers.
@@ -40,6 +45,7 @@ RULE_NAMES = {
     "U1": "upstream, different teams",
     "U2": "upstream, one team",
     "U3": "upstream, named by the downstream",
+    "U4": "upstream, the organisation's flagship",
     "C1": "competitor, alike by metadata",
     "C2": "competitor, alike by position",
     "C3": "competitor, alike by metadata and position",
@@ -70,6 +76,8 @@ class RelationParams:
     rival_min_similarity: float = 0.3  # C2: neighbour-profile cosine at least ...
     rival_min_common: int = 5  # ... or this many common neighbours
     rival_max_reach_gap: int = 25  # C2: a foundation and its dependant are not rivals
+    flagship_min_core: float = 0.1  # U4: mean core crossing at least (one team or family)
+    flagship_confidence: float = 0.6  # U4: right 5 of 6 times on the dev labels, a name is no proof
     peer_min_core: float = 0.2  # peers: mean core crossing at least (one team or family)
 
     def check(self) -> RelationParams:
@@ -404,7 +412,17 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> V
 
 def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: bool) -> Verdict | None:
     mean = (s.core_ab + s.core_ba) / 2
-    if not s.significant or mean < p.peer_min_core:
+    if not s.significant or mean < p.flagship_min_core:
+        return None
+    if not with_hub and s.a_heads_b != s.b_heads_a:
+        up, down = (repos[s.a], repos[s.b]) if s.a_heads_b else (repos[s.b], repos[s.a])
+        reason = (
+            f"U4 ({RULE_NAMES['U4']}): one organisation, cores overlapping ({s.core_ab:.0%} of {repos[s.a]}'s core "
+            f"activity is by developers active in {repos[s.b]}, {s.core_ba:.0%} the other way) with no direction in "
+            f"the data; {up} is the organisation's flagship or {down}'s name extends it"
+        )
+        return Verdict(UPSTREAM, s.a_heads_b, "U4", p.flagship_confidence, reason)
+    if mean < p.peer_min_core:
         return None
     rule = "H" if with_hub else "P"
     reason = (

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from nichegraph.analysis.metadata import RepoMetadata, metadata_index
-from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, lean
+from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, extends, flagships, heads, lean
 from nichegraph.analysis.relations import COMPETITOR, PEER, UPSTREAM, RelationParams, classify_relations, decide
 from tests.unit.hand_activity import activity_of, network_of
 
@@ -111,6 +111,43 @@ def test_c2_alike_by_position_within_a_niche() -> None:
     assert verdict(replace(s, same_niche=False)) is None
     assert verdict(replace(s, reach_a=20, reach_b=-10)) is None  # a foundation and its dependant
     assert verdict(replace(s, lift=4.0)) is None
+
+
+def test_u4_the_organisations_flagship_breaks_a_one_team_tie() -> None:
+    # one team without a direction in the data (cores 50% / 55%, lean +0.1): a peer, unless the
+    # names say which is the organisation's flagship
+    s = replace(BASE, core_ab=0.5, core_ba=0.55, lean=0.1)
+    assert verdict(s).rule == "P"
+    v = verdict(replace(s, a_heads_b=True))
+    assert (v.relation, v.source_is_a, v.rule, v.confidence) == (UPSTREAM, True, "U4", 0.6)
+    assert verdict(replace(s, b_heads_a=True)).source_is_a is False
+    assert verdict(replace(s, a_heads_b=True, b_heads_a=True)).rule == "P"  # both: no direction
+    # cores that overlap a little (mean 0.165 >= 0.1) are enough for the name to decide, not for a peer
+    family = replace(s, core_ab=0.17, core_ba=0.16)
+    assert verdict(family) is None and verdict(replace(family, a_heads_b=True)).rule == "U4"
+    assert verdict(replace(family, core_ab=0.05, core_ba=0.05, a_heads_b=True)) is None  # cores apart
+    assert verdict(replace(s, a_heads_b=True), frozenset({0})).rule == "H"  # never with a hub
+    # a direction in the data goes first: U2 here (gap 0.2, lean towards the downstream 0.6)
+    assert verdict(replace(s, core_ab=0.45, core_ba=0.65, lean=0.6, b_heads_a=True)).rule == "U2"
+
+
+def test_flagships_and_names_that_extend() -> None:
+    repos = ["kubernetes/kubernetes", "kubernetes/website", "rust-lang/rust", "rust-lang/cargo",
+             "facebook/react", "facebook/react-native", "Azure/azure-cli", "Azure/azure", "Azure/azure-docs",
+             "home-assistant/core", "home-assistant/home-assistant.io"]  # fmt: skip
+    found = flagships(repos)
+    # named like the organisation: kubernetes, rust ("rust-lang" contains "rust"), azure (only the exact
+    # name qualifies, azure-cli does not); home-assistant.io holds the owner but is not named like it
+    assert found == {"kubernetes": "kubernetes", "rust-lang": "rust", "azure": "azure"}
+    assert heads("kubernetes/kubernetes", "kubernetes/website", found)
+    assert not heads("kubernetes/website", "kubernetes/kubernetes", found)
+    assert heads("rust-lang/rust", "rust-lang/cargo", found)
+    assert heads("facebook/react", "facebook/react-native", found)  # the name extends it
+    assert not heads("facebook/react-native", "facebook/react", found)
+    assert not heads("kubernetes/kubernetes", "rust-lang/cargo", found)  # two organisations
+    assert not heads("home-assistant/core", "home-assistant/home-assistant.io", found)
+    assert extends("tachiyomi-extensions", "tachiyomi") and extends("translated-content", "content")
+    assert not extends("reactive", "react") and not extends("react", "react")
 
 
 def test_peers_need_a_real_tie() -> None:
