@@ -116,6 +116,7 @@ class Relation:
         openrank_s, openrank_t = self.side(s.openrank_a, s.openrank_b)
         reach_s, reach_t = self.side(s.reach_a, s.reach_b)
         names_st, names_ts = self.side(s.a_names_b, s.b_names_a)
+        heads_st, heads_ts = self.side(s.a_heads_b, s.b_heads_a)
         return {
             "source": self.source,
             "target": self.target,
@@ -147,6 +148,8 @@ class Relation:
             "sharedTerms": s.shared_terms,
             "sourceNamesTarget": names_st,
             "targetNamesSource": names_ts,
+            "sourceHeadsTarget": heads_st,
+            "targetHeadsSource": heads_ts,
             "sourceShare": self.source_share,
             "targetShare": self.target_share,
             "topDevelopers": self.top_developers,

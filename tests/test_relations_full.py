@@ -81,6 +81,7 @@ def test_the_organisations_flagship_heads_a_pair_without_direction(full_graph: G
         assert (row["relation"], row["source"], row["rule"]) == ("upstream", up, "U4"), row["reason"]
         mean = (row["sourceCoreInTarget"] + row["targetCoreInSource"]) / 2
         assert mean >= 0.1 and row["confidence"] == 0.6
+        assert row["sourceHeadsTarget"] and not row["targetHeadsSource"]
         # no direction in the data: neither core is 10 points more in the other with the lean agreeing
         gap = row["targetCoreInSource"] - row["sourceCoreInTarget"]
         assert abs(gap) < 0.10 or (gap >= 0.10 and row["lean"] < 0.3) or (gap <= -0.10 and -row["lean"] < 0.3)
