@@ -375,27 +375,17 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> V
     cores = f"cores apart ({s.core_ab:.0%} / {s.core_ba:.0%} of each core's activity crosses over)"
     weight = f"OpenRank {s.openrank_a:.0f} vs {s.openrank_b:.0f}"
     users = f"{s.shared} shared developers, {s.lift:.1f}x random mixing"
-    if (
-        s.metadata_similarity is not None
-        and s.metadata_similarity >= p.rival_min_metadata
-        and ((s.shared >= 1 and s.lift >= 3) or s.common >= 2)
-    ):
-        terms = ", ".join(s.shared_terms) or "their descriptions"
-        reason = (
-            f"C1 ({RULE_NAMES['C1']}): GitHub metadata {s.metadata_similarity:.0%} alike ({terms}); {cores}; "
-            f"{users}; {s.common} common neighbours; {weight}"
-        )
+    metadata = s.metadata_similarity
+    tied = (s.shared >= 1 and s.lift >= 3) or s.common >= 2  # shared users, or common neighbours
+    alike = f"GitHub metadata {metadata or 0:.0%} alike ({', '.join(s.shared_terms) or 'their descriptions'})"
+    if metadata is not None and metadata >= p.rival_min_metadata and tied:
+        reason = f"C1 ({RULE_NAMES['C1']}): {alike}; {cores}; {users}; {s.common} common neighbours; {weight}"
         return Verdict(COMPETITOR, True, "C1", c1_confidence(s), reason)
-    if (
-        s.metadata_similarity is not None
-        and s.metadata_similarity >= p.rival_min_metadata_placed
-        and (s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common)
-        and ((s.shared >= 1 and s.lift >= 3) or s.common >= 2)
-    ):
-        terms = ", ".join(s.shared_terms) or "their descriptions"
+    placed = s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common
+    if metadata is not None and metadata >= p.rival_min_metadata_placed and placed and tied:
         reason = (
-            f"C3 ({RULE_NAMES['C3']}): GitHub metadata {s.metadata_similarity:.0%} alike ({terms}); neighbourhoods "
-            f"{s.similarity:.0%} alike, {s.common} common neighbours; {cores}; {users}; {weight}"
+            f"C3 ({RULE_NAMES['C3']}): {alike}; neighbourhoods {s.similarity:.0%} alike, {s.common} common "
+            f"neighbours; {cores}; {users}; {weight}"
         )
         return Verdict(COMPETITOR, True, "C3", c3_confidence(s), reason)
     if (
