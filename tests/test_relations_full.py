@@ -81,7 +81,16 @@ def test_the_organisations_flagship_heads_a_pair_without_direction(full_graph: G
         assert (row["relation"], row["source"], row["rule"]) == ("upstream", up, "U4"), row["reason"]
         mean = (row["sourceCoreInTarget"] + row["targetCoreInSource"]) / 2
         assert mean >= 0.1 and row["confidence"] == 0.6
-        assert row["sourceHeadsTarget"] and not row["targetHeadsSource"]
+        found = analysed.relations.find(up, down)
+        assert found is not None and found.row()["sourceHeadsTarget"] and not found.row()["targetHeadsSource"]
+        stored = full_graph.read(
+            "MATCH (:Repo {name: $up})-[x:UPSTREAM_OF {window: $w}]->(:Repo {name: $down}) "
+            "RETURN x.sourceHeadsTarget AS heads, x.targetHeadsSource AS headed",
+            up=up,
+            down=down,
+            w=analysed.window,
+        )
+        assert stored == [{"heads": True, "headed": False}]
         # no direction in the data: neither core is 10 points more in the other with the lean agreeing
         gap = row["targetCoreInSource"] - row["sourceCoreInTarget"]
         assert abs(gap) < 0.10 or (gap >= 0.10 and row["lean"] < 0.3) or (gap <= -0.10 and -row["lean"] < 0.3)
