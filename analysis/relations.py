@@ -77,7 +77,7 @@ class RelationParams:
     rival_min_common: int = 5  # ... or this many common neighbours
     rival_max_reach_gap: int = 25  # C2: a foundation and its dependant are not rivals
     flagship_min_core: float = 0.1  # U4: mean core crossing at least (one team or family)
-    flagship_confidence: float = 0.6  # U4: right 5 of 6 times on the dev labels, a name is no proof
+    flagship_confidence: float = 0.6  # U4: right 4 of 5 times on the judged pairs, a name is no proof
     peer_min_core: float = 0.2  # peers: mean core crossing at least (one team or family)
 
     def check(self) -> RelationParams:
