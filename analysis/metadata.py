@@ -101,8 +101,12 @@ class MetadataIndex:
 
     def __post_init__(self) -> None:
         # "framework" (laravel/framework, nuxt/framework) or "docs" name no project in particular
-        names = Counter(repo.split("/", 1)[1].lower() for repo in {*self.repos, *self.metadata})
+        every = {repo.lower() for repo in {*self.repos, *self.metadata}}
+        names = Counter(repo.split("/", 1)[1] for repo in every)
         self.shared_names = {name for name, count in names.items() if count > 1}
+        # "azure" (Azure/azure-cli, Azure/azure-sdk-for-net, ...) names none of them in particular
+        owners = Counter(owner for owner, name in (repo.split("/", 1) for repo in every) if owner in name)
+        self.shared_names |= {owner for owner, count in owners.items() if count > 1}
         self.terms = {repo: meta.terms() for repo, meta in self.metadata.items()}
         documents = [terms for terms in self.terms.values() if terms]
         frequency: Counter[str] = Counter(term for terms in documents for term in terms)

@@ -123,6 +123,8 @@ class PairSignals:
     a_names_b: bool
     b_names_a: bool
     shared_terms: list[str]
+    a_heads_b: bool = False  # a is the flagship of b's organisation, or b's name extends a's (react, react-native)
+    b_heads_a: bool = False
 
     def openrank_ratio(self) -> float:
         low, high = sorted((self.openrank_a, self.openrank_b))
@@ -149,6 +151,7 @@ class SignalSource:
         self.previous = CoreCrossing(previous, core_size) if previous is not None else None
         self.metadata = metadata
         self.neighbours = network.neighbours(skip_excluded=True)
+        self.flagships = flagships(self.repos)
         self.leans: dict[tuple[int, int], float] = {}
         self.reach = reach(network, self.leans)
 
@@ -206,9 +209,40 @@ class SignalSource:
             a_names_b=meta.names(name_a, name_b) if meta else False,
             b_names_a=meta.names(name_b, name_a) if meta else False,
             shared_terms=meta.shared_terms(name_a, name_b) if meta else [],
+            a_heads_b=heads(name_a, name_b, self.flagships),
+            b_heads_a=heads(name_b, name_a, self.flagships),
         )
 
 
 def shared_user_pairs(network: Network, min_shared: int, min_lift: float) -> set[tuple[int, int]]:
     """Pairs sharing at least `min_shared` developers at `min_lift` times random mixing."""
     return {key for key, link in network.pairs.items() if link.shared >= min_shared and link.lift >= min_lift}
+
+
+def flagships(repos: Iterable[str]) -> dict[str, str]:
+    """Per organisation (owner, lower-cased), its flagship repository: the one repository named
+    like the organisation (kubernetes/kubernetes, rust-lang/rust: the owner contains the name), when
+    exactly one is."""
+    named: dict[str, list[str]] = defaultdict(list)
+    for repo in repos:
+        owner, name = repo.lower().split("/", 1)
+        if name == owner or name in owner:
+            named[owner].append(name)
+    return {owner: names[0] for owner, names in named.items() if len(names) == 1}
+
+
+def heads(up: str, down: str, flagship: dict[str, str]) -> bool:
+    """Whether `up` heads `down` by GitHub's naming: both of one organisation, and `up` is its
+    flagship or `down`'s name extends `up`'s (react-native extends react, tachiyomi-extensions
+    extends tachiyomi) while `down` is not the flagship itself."""
+    up_owner, up_name = up.lower().split("/", 1)
+    down_owner, down_name = down.lower().split("/", 1)
+    if up_owner != down_owner or flagship.get(down_owner) == down_name:
+        return False
+    return flagship.get(up_owner) == up_name or extends(down_name, up_name)
+
+
+def extends(name: str, base: str) -> bool:
+    """`name` holds `base` as a run of its hyphen-separated words, and is longer."""
+    words, part = name.split("-"), base.split("-")
+    return name != base and any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))

@@ -8,12 +8,17 @@ behind it. Pairs no rule speaks about are unrelated (nothing is stored).
   the other way; the shared developers are not mostly the upstream's own people.
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
-- upstream, named (U3): the downstream's GitHub topics or description name the upstream, its
-  people lean towards it, and their cores do not say the opposite.
+- upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
+  shared developers are not mostly the upstream's own people, and the cores do not say the opposite.
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
+- competitor (C3): cores apart, comparable weight, GitHub metadata somewhat alike and alike
+  positions (neighbour profiles or common neighbours); a candidate (confidence under 0.5).
 - competitor (C2): cores apart, comparable weight, one niche, shared users well beyond random
   mixing and alike neighbourhoods, and not a foundation and its dependant.
+- upstream, the organisation's flagship (U4): a significant pair of one organisation whose cores
+  overlap without a direction in the data, where one is the organisation's flagship (named like the
+  organisation) or the other's name extends its name (react, react-native).
 - peer: a significant link whose cores overlap (one team or family) with no direction.
 
 Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers.
@@ -40,8 +45,10 @@ RULE_NAMES = {
     "U1": "upstream, different teams",
     "U2": "upstream, one team",
     "U3": "upstream, named by the downstream",
+    "U4": "upstream, the organisation's flagship",
     "C1": "competitor, alike by metadata",
     "C2": "competitor, alike by position",
+    "C3": "competitor, alike by metadata and position",
     "P": "peer, one team",
     "H": "peer, distribution hub",
 }
@@ -56,15 +63,21 @@ class RelationParams:
     same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
     lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
     upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's (U1)
-    named_max_reverse_gap: float = 0.05  # U3: the cores may point the other way by at most this
+    named_max_reverse_gap: float = 0.10  # U3: the cores may point the other way by at most this
+    named_min_lean: float = -1.0  # U3: the shared developers may lean towards the upstream at most this much
     rival_max_core: float = 0.10  # rivals: at most this share of either core crosses over
     rival_max_openrank_ratio: float = 4.0  # substitutes are of comparable weight
     rival_min_metadata: float = 0.25  # C1: metadata cosine at least
+    rival_min_metadata_placed: float = 0.12  # C3: metadata cosine at least, when positions are alike too
+    rival_placed_similarity: float = 0.3  # C3: neighbour-profile cosine at least ...
+    rival_placed_common: int = 5  # ... or this many common neighbours
     rival_min_lift: float = 5.0  # C2: shared users at least this many times random mixing
     rival_min_shared: int = 2  # C2: shared developers at least
     rival_min_similarity: float = 0.3  # C2: neighbour-profile cosine at least ...
     rival_min_common: int = 5  # ... or this many common neighbours
     rival_max_reach_gap: int = 25  # C2: a foundation and its dependant are not rivals
+    flagship_min_core: float = 0.1  # U4: mean core crossing at least (one team or family)
+    flagship_confidence: float = 0.6  # U4: right 4 of 5 times on the judged pairs, a name is no proof
     peer_min_core: float = 0.2  # peers: mean core crossing at least (one team or family)
 
     def check(self) -> RelationParams:
@@ -103,6 +116,7 @@ class Relation:
         openrank_s, openrank_t = self.side(s.openrank_a, s.openrank_b)
         reach_s, reach_t = self.side(s.reach_a, s.reach_b)
         names_st, names_ts = self.side(s.a_names_b, s.b_names_a)
+        heads_st, heads_ts = self.side(s.a_heads_b, s.b_heads_a)
         return {
             "source": self.source,
             "target": self.target,
@@ -134,6 +148,8 @@ class Relation:
             "sharedTerms": s.shared_terms,
             "sourceNamesTarget": names_st,
             "targetNamesSource": names_ts,
+            "sourceHeadsTarget": heads_st,
+            "targetHeadsSource": heads_ts,
             "sourceShare": self.source_share,
             "targetShare": self.target_share,
             "topDevelopers": self.top_developers,
@@ -339,7 +355,12 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
                 confidence = u2_confidence(d)
                 reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}"
                 return Verdict(UPSTREAM, d.up_is_a, "U2", confidence, reason)
-        if d.down_names_up and not d.up_names_down and d.lean_down >= 0 and d.gap >= -p.named_max_reverse_gap:
+        if (
+            d.down_names_up
+            and not d.up_names_down
+            and d.lean_down >= p.named_min_lean
+            and d.gap >= -p.named_max_reverse_gap
+        ):
             confidence = u3_confidence(d)
             reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}"
             return Verdict(UPSTREAM, d.up_is_a, "U3", confidence, reason)
@@ -354,17 +375,19 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> V
     cores = f"cores apart ({s.core_ab:.0%} / {s.core_ba:.0%} of each core's activity crosses over)"
     weight = f"OpenRank {s.openrank_a:.0f} vs {s.openrank_b:.0f}"
     users = f"{s.shared} shared developers, {s.lift:.1f}x random mixing"
-    if (
-        s.metadata_similarity is not None
-        and s.metadata_similarity >= p.rival_min_metadata
-        and ((s.shared >= 1 and s.lift >= 3) or s.common >= 2)
-    ):
-        terms = ", ".join(s.shared_terms) or "their descriptions"
-        reason = (
-            f"C1 ({RULE_NAMES['C1']}): GitHub metadata {s.metadata_similarity:.0%} alike ({terms}); {cores}; "
-            f"{users}; {s.common} common neighbours; {weight}"
-        )
+    metadata = s.metadata_similarity
+    tied = (s.shared >= 1 and s.lift >= 3) or s.common >= 2  # shared users, or common neighbours
+    alike = f"GitHub metadata {metadata or 0:.0%} alike ({', '.join(s.shared_terms) or 'their descriptions'})"
+    if metadata is not None and metadata >= p.rival_min_metadata and tied:
+        reason = f"C1 ({RULE_NAMES['C1']}): {alike}; {cores}; {users}; {s.common} common neighbours; {weight}"
         return Verdict(COMPETITOR, True, "C1", c1_confidence(s), reason)
+    placed = s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common
+    if metadata is not None and metadata >= p.rival_min_metadata_placed and placed and tied:
+        reason = (
+            f"C3 ({RULE_NAMES['C3']}): {alike}; neighbourhoods {s.similarity:.0%} alike, {s.common} common "
+            f"neighbours; {cores}; {users}; {weight}"
+        )
+        return Verdict(COMPETITOR, True, "C3", c3_confidence(s), reason)
     if (
         s.same_niche
         and s.shared >= p.rival_min_shared
@@ -382,7 +405,17 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> V
 
 def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: bool) -> Verdict | None:
     mean = (s.core_ab + s.core_ba) / 2
-    if not s.significant or mean < p.peer_min_core:
+    if not s.significant or mean < p.flagship_min_core:
+        return None
+    if not with_hub and s.a_heads_b != s.b_heads_a:
+        up, down = (repos[s.a], repos[s.b]) if s.a_heads_b else (repos[s.b], repos[s.a])
+        reason = (
+            f"U4 ({RULE_NAMES['U4']}): one organisation, cores overlapping ({s.core_ab:.0%} of {repos[s.a]}'s core "
+            f"activity is by developers active in {repos[s.b]}, {s.core_ba:.0%} the other way) with no direction in "
+            f"the data; {up} is the organisation's flagship or {down}'s name extends it"
+        )
+        return Verdict(UPSTREAM, s.a_heads_b, "U4", p.flagship_confidence, reason)
+    if mean < p.peer_min_core:
         return None
     rule = "H" if with_hub else "P"
     reason = (
@@ -415,6 +448,11 @@ def c1_confidence(s: PairSignals) -> float:
     metadata = min(1.0, (s.metadata_similarity or 0.0) / 0.5)
     data = 1.0 if s.shared >= 1 and s.lift >= 3 else 0.8
     return 0.5 + 0.4 * metadata * data
+
+
+def c3_confidence(s: PairSignals) -> float:
+    # C3 speaks only under C1's metadata bar: at most 0.35 + 0.5 * 0.25 < 0.5, a candidate
+    return 0.35 + 0.5 * (s.metadata_similarity or 0.0)
 
 
 def c2_confidence(s: PairSignals) -> float:

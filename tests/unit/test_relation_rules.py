@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from nichegraph.analysis.metadata import RepoMetadata, metadata_index
-from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, lean
+from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, extends, flagships, heads, lean
 from nichegraph.analysis.relations import COMPETITOR, PEER, UPSTREAM, RelationParams, classify_relations, decide
 from tests.unit.hand_activity import activity_of, network_of
 
@@ -66,7 +66,13 @@ def test_u3_named_by_the_downstream() -> None:
     assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U3")
     assert v.confidence == pytest.approx(0.55 + 0.25 * 1.0)
     assert verdict(replace(s, a_names_b=True)) is None  # both name each other: no direction
-    assert verdict(replace(s, lean=-0.2)) is None
+    # the shared developers may lean somewhat towards the upstream (its people visit the library built
+    # on it, pandas and cpython), and the cores may point the other way by up to 10 points
+    loose = verdict(replace(s, lean=-0.8, core_ab=0.09, core_ba=0.0))
+    assert (loose.relation, loose.source_is_a, loose.rule) == (UPSTREAM, True, "U3")
+    assert loose.confidence == pytest.approx(0.55)  # 0.55 + 0.25 * max(0, -0.8)
+    assert verdict(replace(s, lean=-1.2)) is None  # the shared developers are the upstream's own people
+    assert verdict(replace(s, core_ab=0.15, core_ba=0.03)) is None  # a's core works in b: gap -0.12
 
 
 def test_c1_alike_by_metadata() -> None:
@@ -78,7 +84,23 @@ def test_c1_alike_by_metadata() -> None:
     mixed = verdict(replace(s, core_ba=0.2, core_count_ba=3))  # cores mix: not rivals (here b builds on a)
     assert mixed is not None and mixed.relation != COMPETITOR
     assert verdict(replace(s, openrank_a=500.0)) is None  # five times the weight
-    assert verdict(replace(s, b_names_a=True, lean=-1.0)) is None  # built on the other, not instead of it
+    assert verdict(replace(s, b_names_a=True, lean=-1.5)) is None  # built on the other, not instead of it
+
+
+def test_c3_alike_by_metadata_and_position() -> None:
+    # metadata alike below C1's bar (0.15 < 0.25), but six common neighbours and one user in common
+    s = replace(BASE, shared=1, lift=4.0, metadata_similarity=0.15, common=6, similarity=0.1,
+                shared_terms=["language"])  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C3") and "language" in v.reason
+    assert v.confidence == pytest.approx(0.35 + 0.5 * 0.15)  # under 0.6: a candidate
+    assert verdict(replace(s, metadata_similarity=0.3)).rule == "C1"  # at C1's bar C1 decides
+    assert verdict(replace(s, common=4)) is None  # positions not alike: 4 common neighbours, profiles 10% alike
+    assert verdict(replace(s, common=4, similarity=0.35)).rule == "C3"  # ... unless the profiles are
+    assert verdict(replace(s, metadata_similarity=0.10)) is None  # below 0.12
+    assert verdict(replace(s, shared=0, lift=0.0, common=6)).rule == "C3"  # common neighbours tie them
+    mixed = verdict(replace(s, core_ab=0.2, core_count_ab=4))  # cores mix: not rivals (here a builds on b)
+    assert mixed is not None and mixed.relation != COMPETITOR
 
 
 def test_c2_alike_by_position_within_a_niche() -> None:
@@ -89,6 +111,43 @@ def test_c2_alike_by_position_within_a_niche() -> None:
     assert verdict(replace(s, same_niche=False)) is None
     assert verdict(replace(s, reach_a=20, reach_b=-10)) is None  # a foundation and its dependant
     assert verdict(replace(s, lift=4.0)) is None
+
+
+def test_u4_the_organisations_flagship_breaks_a_one_team_tie() -> None:
+    # one team without a direction in the data (cores 50% / 55%, lean +0.1): a peer, unless the
+    # names say which is the organisation's flagship
+    s = replace(BASE, core_ab=0.5, core_ba=0.55, lean=0.1)
+    assert verdict(s).rule == "P"
+    v = verdict(replace(s, a_heads_b=True))
+    assert (v.relation, v.source_is_a, v.rule, v.confidence) == (UPSTREAM, True, "U4", 0.6)
+    assert verdict(replace(s, b_heads_a=True)).source_is_a is False
+    assert verdict(replace(s, a_heads_b=True, b_heads_a=True)).rule == "P"  # both: no direction
+    # cores that overlap a little (mean 0.165 >= 0.1) are enough for the name to decide, not for a peer
+    family = replace(s, core_ab=0.17, core_ba=0.16)
+    assert verdict(family) is None and verdict(replace(family, a_heads_b=True)).rule == "U4"
+    assert verdict(replace(family, core_ab=0.05, core_ba=0.05, a_heads_b=True)) is None  # cores apart
+    assert verdict(replace(s, a_heads_b=True), frozenset({0})).rule == "H"  # never with a hub
+    # a direction in the data goes first: U2 here (gap 0.2, lean towards the downstream 0.6)
+    assert verdict(replace(s, core_ab=0.45, core_ba=0.65, lean=0.6, b_heads_a=True)).rule == "U2"
+
+
+def test_flagships_and_names_that_extend() -> None:
+    repos = ["kubernetes/kubernetes", "kubernetes/website", "rust-lang/rust", "rust-lang/cargo",
+             "facebook/react", "facebook/react-native", "Azure/azure-cli", "Azure/azure", "Azure/azure-docs",
+             "home-assistant/core", "home-assistant/home-assistant.io"]  # fmt: skip
+    found = flagships(repos)
+    # named like the organisation: kubernetes, rust ("rust-lang" contains "rust"), azure (only the exact
+    # name qualifies, azure-cli does not); home-assistant.io holds the owner but is not named like it
+    assert found == {"kubernetes": "kubernetes", "rust-lang": "rust", "azure": "azure"}
+    assert heads("kubernetes/kubernetes", "kubernetes/website", found)
+    assert not heads("kubernetes/website", "kubernetes/kubernetes", found)
+    assert heads("rust-lang/rust", "rust-lang/cargo", found)
+    assert heads("facebook/react", "facebook/react-native", found)  # the name extends it
+    assert not heads("facebook/react-native", "facebook/react", found)
+    assert not heads("kubernetes/kubernetes", "rust-lang/cargo", found)  # two organisations
+    assert not heads("home-assistant/core", "home-assistant/home-assistant.io", found)
+    assert extends("tachiyomi-extensions", "tachiyomi") and extends("translated-content", "content")
+    assert not extends("reactive", "react") and not extends("react", "react")
 
 
 def test_peers_need_a_real_tie() -> None:
@@ -148,3 +207,23 @@ def test_metadata_similarity_and_names() -> None:
     assert index.names("p/pandas", "python/cpython")  # the owner is in the name: "python"
     # "framework" names two repositories in the graph: it names no project in particular
     assert not index.names("r/rust", "l/framework") and "framework" in index.shared_names
+
+
+def test_an_owner_with_several_repositories_of_its_name_names_none_of_them() -> None:
+    index = metadata_index(
+        [
+            RepoMetadata("hashicorp/terraform-provider-azurerm", "Terraform provider for Azure Resource Manager", ()),
+            RepoMetadata("Azure/azure-cli", "Azure Command-Line Interface", ("azure",)),
+            RepoMetadata("p/pandas", "Data analysis library for Python", ("python",)),
+        ],
+        repos=["Azure/azure-sdk-for-net", "python/cpython", "python/mypy"],
+    )
+    # azure-cli and azure-sdk-for-net both carry their owner's name: "azure" names neither
+    assert not index.names("hashicorp/terraform-provider-azurerm", "Azure/azure-cli")
+    assert not index.names("hashicorp/terraform-provider-azurerm", "Azure/azure-sdk-for-net")
+    assert "azure" in index.shared_names
+    # python/mypy does not carry "python" in its name: "python" still names python/cpython
+    assert index.names("p/pandas", "python/cpython")
+    # the run-together owner and name stays specific
+    index = metadata_index([RepoMetadata("x/tool", "A client for azureazure-cli", ())], ["Azure/azure-cli"])
+    assert index.names("x/tool", "Azure/azure-cli")

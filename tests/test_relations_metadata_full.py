@@ -1,0 +1,100 @@
+"""The relation rules that read GitHub metadata (U3 named upstreams, C1 and C3 rivals), on the whole
+snapshot with the shared metadata file loaded. The relations are computed, not stored, and the
+metadata is taken off the full server again afterwards (other tests' verdicts must not depend on
+whether this one ran first)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from nichegraph.analysis.pipeline import compute_relations
+from nichegraph.analysis.relations import RelationResult
+from nichegraph.db import Graph
+from nichegraph.loader.github import load_metadata_file
+from tests.conftest import SHARED_DATA, quiet_progress
+from tests.support.github_server import remove_metadata
+from tests.support.niche_fixtures import Analysed
+
+METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
+
+
+@pytest.fixture(scope="module")
+def with_metadata(full_settings, analysed: Analysed) -> Iterator[RelationResult]:  # type: ignore[no-untyped-def]
+    with Graph(full_settings) as graph:
+        assert load_metadata_file(graph, METADATA_FILE).ok
+        try:
+            yield compute_relations(graph, analysed.window, quiet_progress())
+        finally:
+            remove_metadata(graph)
+
+
+def file_terms(repo: str) -> set[str]:
+    """The words of a repository's description and its topics, read straight from the file."""
+    for row in csv.DictReader(METADATA_FILE.open(encoding="utf-8")):
+        if row["repo"] == repo:
+            words = set(re.findall(r"[a-z0-9][a-z0-9+#-]*", row["description"].lower()))
+            return words | set(filter(None, row["topics"].split("|")))
+    raise AssertionError(f"{repo} is not in {METADATA_FILE}")
+
+
+def test_a_library_naming_its_runtime_is_downstream_of_it(with_metadata: RelationResult) -> None:
+    # pandas: "... manipulation library for Python", topic `python`; cpython carries its owner's name
+    # and is the only `python/` repository of the snapshot, so "python" names it. Their cores barely
+    # cross (one and two core members) and the shared developers lean slightly towards cpython:
+    # the named rule speaks when the lean is above -1 (it used to need >= 0).
+    assert "python" in file_terms("pandas-dev/pandas")
+    found = with_metadata.find("python/cpython", "pandas-dev/pandas")
+    assert found is not None
+    assert (found.relation, found.source, found.rule) == ("upstream", "python/cpython", "U3")
+    row = found.row()
+    assert row["targetNamesSource"] and not row["sourceNamesTarget"]
+    assert -1.0 <= row["lean"] < 0  # towards the upstream, within the bound
+    assert found.confidence == pytest.approx(0.55)  # 0.55 + 0.25 * max(0, lean)
+    assert row["sourceCoreInTarget"] - row["targetCoreInSource"] <= 0.10
+
+
+def test_an_owner_whose_repositories_all_carry_its_name_names_none_of_them(with_metadata: RelationResult) -> None:
+    # terraform-provider-azurerm's topics say `azure`; seven Azure/azure-* repositories carry that
+    # name, so it names none of them and none is its upstream by name
+    assert "azure" in file_terms("hashicorp/terraform-provider-azurerm")
+    named = [
+        r
+        for r in with_metadata.relations
+        if r.rule == "U3" and r.target == "hashicorp/terraform-provider-azurerm" and r.source.startswith("Azure/")
+    ]
+    assert named == []
+
+
+def test_rivals_alike_by_metadata_and_position(with_metadata: RelationResult) -> None:
+    # ant-design and material-ui: both "React UI libraries" by their own words, cores apart, 8
+    # projects both are linked to; their metadata is alike under C1's bar, so C3 decides
+    found = with_metadata.find("ant-design/ant-design", "mui/material-ui")
+    assert found is not None and (found.relation, found.rule) == ("competitor", "C3")
+    row = found.row()
+    assert 0.12 <= row["metadataSimilarity"] < 0.25
+    assert row["commonNeighbours"] >= 5 or row["profileSimilarity"] >= 0.3
+    assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+    shared = set(row["sharedTerms"])
+    assert shared and shared <= file_terms("ant-design/ant-design") & file_terms("mui/material-ui")
+    assert found.confidence == pytest.approx(0.35 + 0.5 * row["metadataSimilarity"])
+
+
+def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> None:
+    rules = {r.rule for r in with_metadata.relations}
+    assert {"U3", "C1", "C3"} <= rules
+    for relation in with_metadata.relations:
+        row = relation.row()
+        if relation.rule == "U3":
+            assert row["targetNamesSource"] and not row["sourceNamesTarget"]
+            assert row["lean"] >= -1.0 and row["sourceCoreInTarget"] - row["targetCoreInSource"] <= 0.10
+        if relation.rule in {"C1", "C3"}:
+            assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+            assert not (row["sourceNamesTarget"] or row["targetNamesSource"])
+            assert row["metadataSimilarity"] >= (0.25 if relation.rule == "C1" else 0.12)
+        if relation.rule == "C3":
+            assert row["metadataSimilarity"] < 0.25 and relation.confidence < 0.5
+            assert row["commonNeighbours"] >= 5 or row["profileSimilarity"] >= 0.3
