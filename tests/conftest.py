@@ -178,9 +178,34 @@ def other_windows(full_graph: Graph, analysed: Analysed) -> Iterator[list[str]]:
     from nichegraph.analysis.display_labels import apply_display_labels
     from nichegraph.months import parse_window
 
+    roles_before = repo_roles(full_graph)
     windows: list[str] = []
     yield windows
     for window in windows:
         assert window != analysed.window, "the default window's analysis is shared by the session"
         full_graph.write(REMOVE_WINDOW, window=window)
     apply_display_labels(full_graph, parse_window(analysed.window))
+    restore_repo_roles(full_graph, roles_before)
+
+
+REPO_ROLES = """
+MATCH (r:Repo) WHERE any(key IN keys(r) WHERE key STARTS WITH 'role')
+RETURN r.name AS repo, [key IN keys(r) WHERE key STARTS WITH 'role' | [key, r[key]]] AS pairs
+"""
+SET_REPO_PROPERTIES = "UNWIND $rows AS row MATCH (r:Repo {name: row.repo}) SET r += row.props"
+
+
+def repo_roles(graph: Graph) -> dict[str, dict[str, Any]]:
+    """Every repository's role properties (Repo.role follows the last window analysed)."""
+    return {row["repo"]: dict(row["pairs"]) for row in graph.read(REPO_ROLES)}
+
+
+def restore_repo_roles(graph: Graph, before: dict[str, dict[str, Any]]) -> None:
+    """The role properties as `before` had them: others' set to null (removed)."""
+    now = repo_roles(graph)
+    keys = {key for props in [*before.values(), *now.values()] for key in props}
+    rows = [
+        {"repo": repo, "props": {key: before.get(repo, {}).get(key) for key in keys}}
+        for repo in sorted(before.keys() | now.keys())
+    ]
+    graph.write(SET_REPO_PROPERTIES, rows=rows)
