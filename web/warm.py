@@ -17,6 +17,7 @@ from flask import Flask
 # the pages with no required parameter, in the order a visitor meets them
 DEFAULT_PAGES = ("/", "/trends", "/landscape", "/graph", "/exports", "/evaluation")
 MAX_LANDSCAPES = 10  # each loaded network's landscape page too, up to this many
+UNAVAILABLE = (503, 504)  # Neo4j down, or its reads over the time limit
 
 
 def addresses_to_warm(app: Flask) -> list[str]:
@@ -40,15 +41,25 @@ def warm_pages(app: Flask) -> str:
     app.extensions["nichegraph_warm"] = "warming"
     client = app.test_client()
     failed = []
+    computed = 0
     try:
-        addresses = addresses_to_warm(app)
-        for address in addresses:
+        if not app.extensions["nichegraph_graph"].ping():
+            return gave_up(app, "Neo4j does not answer")
+        for address in addresses_to_warm(app):
             status = client.get(address).status_code
-            if status != 200:
+            if status in UNAVAILABLE:  # every other page would wait as long: leave them to visitors
+                return gave_up(app, f"{address} answered {status} after {computed} pages")
+            if status == 200:
+                computed += 1
+            else:
                 failed.append(f"{address} ({status})")
     except Exception as error:  # a warm-up is a courtesy: the explorer serves without it
-        app.extensions["nichegraph_warm"] = f"failed: {error}"
-        return f"default pages not computed: {error}"
+        return gave_up(app, str(error))
     app.extensions["nichegraph_warm"] = "ready"
-    line = f"{len(addresses) - len(failed)} default pages computed in {time.monotonic() - started:.1f}s"
+    line = f"{computed} default pages computed in {time.monotonic() - started:.1f}s"
     return line + (f"; not answering: {', '.join(failed)}" if failed else "")
+
+
+def gave_up(app: Flask, why: str) -> str:
+    app.extensions["nichegraph_warm"] = f"failed: {why}"
+    return f"default pages not computed: {why}"
