@@ -11,11 +11,12 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from nichegraph.analysis.openrank.graph import read_month_edges, read_start
+from nichegraph.analysis.openrank.graph import developer_keys, read_month_edges, read_start
 from nichegraph.analysis.openrank.method import (
     DEVELOPER,
     REPO,
     MonthEdges,
+    NodeIds,
     NodeIndex,
     OpenRankParams,
     OpenRankRun,
@@ -62,7 +63,7 @@ def _run_openrank(
 ) -> OpenRankRun:
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    developers, repos = NodeIndex(), NodeIndex()
+    developers, repos = NodeIds(read_names=lambda ids: developer_keys(graph, ids)), NodeIndex()
     # the months with contributions: OpenRank-only series (landscape files) hold no developer data
     data = require_data(data_range(graph), "--months").activity
     start = None
