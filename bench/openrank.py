@@ -21,6 +21,7 @@ from nichegraph.analysis.openrank.method import LEGACY, START_RULES, OpenRankPar
 from nichegraph.analysis.openrank.run import run_openrank
 from nichegraph.analysis.openrank.storage import WRITE_BATCH, WRITERS, developer_rows
 from nichegraph.bench.load import neo4j_cpu_seconds
+from nichegraph.bench.scale import peak_rss_mb, reset_peak_rss
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
@@ -85,22 +86,25 @@ QUESTIONS = {
 
 
 def time_run(graph: Graph, repeat: int, params: OpenRankParams) -> list[dict[str, Any]]:
-    """Whole runs: wall seconds per phase, and the CPU seconds of this process and of the server
-    (when it runs on this machine) over the run: on a shared machine CPU seconds say more about
-    the work than wall time does."""
+    """Whole runs: wall seconds per phase, the CPU seconds of this process and of the server
+    (when it runs on this machine) over the run (on a shared machine CPU seconds say more about
+    the work than wall time does), and this process's peak resident memory during the run."""
     window = require_data(data_range(graph))
     rows = []
     for attempt in range(1, repeat + 1):
         cpu, server = time.process_time(), neo4j_cpu_seconds(graph)
-        run = run_openrank(graph, window, params)
+        reset_peak_rss()
+        seconds = run_openrank(graph, window, params).seconds  # the run's values are not kept
+        peak = peak_rss_mb()
         server_after = neo4j_cpu_seconds(graph)
         rows.append(
             {"run": attempt, "window": str(window), "developerInit": params.developer_init}
-            | {k: round(v, 1) for k, v in run.seconds.items()}
+            | {k: round(v, 1) for k, v in seconds.items()}
             | {
                 "python cpu": round(time.process_time() - cpu, 1),
                 "neo4j cpu": None if server is None or server_after is None else round(server_after - server, 1),
-                "target": "ok" if run.seconds["total"] <= TARGET_SECONDS else f"OVER {TARGET_SECONDS:.0f} s",
+                "peak rss MB": round(peak),
+                "target": "ok" if seconds["total"] <= TARGET_SECONDS else f"OVER {TARGET_SECONDS:.0f} s",
             }
         )
     return rows

@@ -45,6 +45,7 @@ from nichegraph.errors import BadParameter, NichegraphError
 from nichegraph.loader.opendigger import ALL_FILES, DETAILS_FILE
 from nichegraph.loader.pipeline import LoadOptions, load_repos
 from nichegraph.loader.sources import FolderSource
+from nichegraph.loader.summary import AUTO
 from nichegraph.months import is_month
 from nichegraph.output import to_json, to_table
 from nichegraph.progress import Progress
@@ -225,10 +226,11 @@ def measure(settings: Settings, folder: Path, repeats: int, say: Callable[[str],
     repos = source.list_repos()
     with scratch_server(settings, say=lambda _m: None) as target, Graph(target) as graph:
         with measured(steps, "load") as step:
-            summary = load_repos(graph, source, repos, LoadOptions(workers=2), Progress(None, quiet=True))
+            # the scratch server is empty and nichegraph's own: the bulk path, as `load opendigger`
+            summary = load_repos(graph, source, repos, LoadOptions(workers=2, method=AUTO), Progress(None, quiet=True))
             if not summary.ok:
                 raise NichegraphError("bench scale: the load failed:\n" + summary.describe())
-            step.figures = {"repos": len(summary.loaded), "rows": summary.rows_in}
+            step.figures = {"repos": len(summary.loaded), "rows": summary.rows_in, "method": summary.method}
         say(f"  load: {steps[-1].seconds:.0f} s")
         with measured(steps, "niches + relations") as step:
             quiet = Progress(None, quiet=True)
@@ -297,6 +299,7 @@ def row_of(factor: int, generated: ResampleSummary, steps: list[Step]) -> dict[s
         "contributions": load.figures["contributions"],
         "detail rows": generated.rows,
         "load s": round(load.seconds, 1),
+        "load method": load.figures["method"],
         "niches + relations s": round(niches.seconds, 1),
         "openrank s": round(openrank.seconds, 1),
         "openrank read / compute / write s": "/".join(

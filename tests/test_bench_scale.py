@@ -23,6 +23,7 @@ KEYS = {
     "contributions",
     "detail rows",
     "load s",
+    "load method",
     "niches + relations s",
     "openrank s",
     "openrank read / compute / write s",
@@ -77,4 +78,5 @@ def test_bench_scale_measures_every_step_and_the_counts_scale(top300: FolderSour
     assert set(row["peak RSS by step MB"]) == {"load", "niches + relations", "openrank", "library queries"}
     assert row["peak RSS MB"] == max(row["peak RSS by step MB"].values())
     assert row["under 4 GB"] is True
+    assert row["load method"] == "bulk"  # an empty scratch server of nichegraph's own
     assert "factor 2:" in done.stderr  # progress goes to stderr, stdout is only the JSON

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from neo4j import ManagedTransaction
 
-from nichegraph.analysis.openrank.method import DEVELOPER, REPO, MonthEdges, NodeIndex
+from nichegraph.analysis.openrank.method import DEVELOPER, REPO, MonthEdges, NodeIds, NodeIndex
 from nichegraph.db import Graph
 from nichegraph.months import Window, add_months, month_range
 from nichegraph.queries.library import get_query, run_query
@@ -28,9 +28,14 @@ def read_bulk(graph: Graph, name: str, **params: object) -> list[dict[str, objec
     """Run a library query and keep its values as the driver decoded them: `Record.data()`
     walks every element of every list again, which costs more than the query itself here."""
     query = get_query(name)
+    return read_raw(graph, query.cypher, **query.parameters(params))
+
+
+def read_raw(graph: Graph, cypher: str, **params: object) -> list[dict[str, object]]:
+    """graph.read without `Record.data()` (see read_bulk)."""
 
     def work(tx: ManagedTransaction) -> list[dict[str, object]]:
-        result = tx.run(query.cypher, query.parameters(params))
+        result = tx.run(cypher, params)
         keys = result.keys()
         return [dict(zip(keys, record, strict=True)) for record in result]
 
@@ -65,7 +70,7 @@ def read_chunk(graph: Graph, first: str, last: str) -> Chunk:
 def read_month_edges(
     graph: Graph,
     window: Window,
-    developers: NodeIndex,
+    developers: NodeIds,
     repos: NodeIndex,
     chunk_months: int = CHUNK_MONTHS,
     readers: int = READERS,
@@ -88,17 +93,17 @@ def read_month_edges(
             yield from chunk_edges(ahead.popleft().result(), developers, repos)
 
 
-def chunk_edges(chunk: Chunk, developers: NodeIndex, repos: NodeIndex) -> Iterator[MonthEdges]:
-    """A chunk's rows as one MonthEdges per month: every list flattened once, each distinct
-    developer looked up once (dictionary work per developer, array work per edge)."""
+def chunk_edges(chunk: Chunk, developers: NodeIds, repos: NodeIndex) -> Iterator[MonthEdges]:
+    """A chunk's rows as one MonthEdges per month: every list flattened once into numpy arrays,
+    developers numbered from their node ids without a Python object per developer."""
     rows = chunk.edges
     months = list(month_range(chunk.first, chunk.last))
-    sizes = np.fromiter((len(row["developers"]) for row in rows), dtype=np.int64, count=len(rows))
-    keys = np.fromiter(chain.from_iterable(row["developers"] for row in rows), dtype=object, count=int(sizes.sum()))
-    codes, uniques = pd.factorize(keys)
-    dev = np.asarray(developers.indexes(uniques), dtype=np.int64)[codes]
+    sizes = np.fromiter((len(row["developerIds"]) for row in rows), dtype=np.int64, count=len(rows))
+    total = int(sizes.sum())
+    ids = np.fromiter(chain.from_iterable(row["developerIds"] for row in rows), dtype=np.int64, count=total)
+    dev = developers.indexes_of(ids)
     repo = np.repeat(np.asarray(repos.indexes(row["repo"] for row in rows), dtype=np.int64), sizes)
-    scores = np.fromiter(chain.from_iterable(row["activity"] for row in rows), dtype=np.float64, count=keys.size)
+    scores = np.fromiter(chain.from_iterable(row["activity"] for row in rows), dtype=np.float64, count=total)
     position = {month: i for i, month in enumerate(months)}
     month = np.repeat(np.asarray([position[row["month"]] for row in rows], dtype=np.int64), sizes)
     order = np.argsort(month, kind="stable")
@@ -142,7 +147,7 @@ def _month_edges(
     return edges
 
 
-def read_start(graph: Graph, month: str, developers: NodeIndex, repos: NodeIndex) -> tuple[np.ndarray, np.ndarray]:
+def read_start(graph: Graph, month: str, developers: NodeIds, repos: NodeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Stored values of `month` (the month before a window) as dense arrays by index."""
     rows = run_query(graph, "openrank_month", month=month, limit=None)
     dev = {row["name"]: row["computed"] for row in rows if row["kind"] == DEVELOPER}
@@ -150,11 +155,49 @@ def read_start(graph: Graph, month: str, developers: NodeIndex, repos: NodeIndex
     dev_values = np.zeros(0)
     repo_values = np.zeros(0)
     if dev:
-        index = np.asarray(developers.indexes(dev), dtype=np.int64)
+        ids = developer_ids(graph, list(dev))
+        known = [key for key in dev if key in ids]
+        index = developers.indexes_of(np.asarray([ids[key] for key in known], dtype=np.int64))
         dev_values = np.zeros(len(developers))
-        dev_values[index] = list(dev.values())
+        dev_values[index] = [dev[key] for key in known]
     if repo:
         index = np.asarray(repos.indexes(repo), dtype=np.int64)
         repo_values = np.zeros(len(repos))
         repo_values[index] = list(repo.values())
     return dev_values, repo_values
+
+
+# --- developers: node ids and keys ------------------------------------------------------------
+
+# one record per batch: the driver decodes a record far slower than a list element
+DEVELOPER_IDS = """
+UNWIND $keys AS key
+MATCH (d:Developer {key: key})
+RETURN collect(d.key) AS keys, collect(id(d)) AS ids
+"""
+
+DEVELOPER_KEYS = """
+UNWIND $ids AS id
+MATCH (d:Developer) WHERE id(d) = id
+RETURN collect(id(d)) AS ids, collect(d.key) AS keys
+"""
+
+NAME_BATCH = 100_000
+
+
+def developer_ids(graph: Graph, keys: list[str]) -> dict[str, int]:
+    """Node ids of developers by key (keys not in the graph are left out)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), NAME_BATCH):
+        row = read_raw(graph, DEVELOPER_IDS, keys=keys[start : start + NAME_BATCH])[0]
+        found.update(zip(row["keys"], row["ids"], strict=True))
+    return found
+
+
+def developer_keys(graph: Graph, ids: np.ndarray) -> list[str]:
+    """The keys of developers by node id, in the order given."""
+    keys: dict[int, str] = {}
+    for start in range(0, ids.size, NAME_BATCH):
+        row = read_raw(graph, DEVELOPER_KEYS, ids=ids[start : start + NAME_BATCH].tolist())[0]
+        keys.update(zip(row["ids"], row["keys"], strict=True))
+    return [keys[i] for i in ids.tolist()]

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from nichegraph.errors import POSITIVE, BadParameter, checked
 from nichegraph.months import Window
@@ -296,13 +297,70 @@ class NodeIndex:
         return len(self.names)
 
 
+class NodeIds:
+    """Neo4j node ids <-> dense integer indexes, in numpy: what a run reads for its developers
+    (a few bytes per developer instead of a name in a list and a dict; at ten times our data the
+    names alone took gigabytes). Indexes are given in order of first appearance, as NodeIndex
+    does. `names` (the developers' keys) are read from the graph only when asked for (CSV
+    export, tests), through `read_names`."""
+
+    def __init__(self, read_names: Callable[[np.ndarray], list[str]] | None = None) -> None:
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._count = 0
+        self._position = np.zeros(0, dtype=np.int32)  # by node id; -1: not seen
+        self._read_names = read_names
+        self._names: list[str] | None = None
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Node id of each index."""
+        return self._ids[: self._count]
+
+    def indexes_of(self, ids: np.ndarray) -> np.ndarray:
+        """The index of each node id (int64 array), new ids numbered as they first appear."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        if ids.min() < 0:
+            raise ValueError("node ids are never negative")
+        top = int(ids.max()) + 1
+        if top > self._position.size:
+            grown = np.full(max(top, 2 * self._position.size), -1, dtype=np.int32)
+            grown[: self._position.size] = self._position
+            self._position = grown
+        seen = self._position[ids]
+        if (seen < 0).any():
+            new = pd.unique(ids[seen < 0])
+            end = self._count + new.size
+            if end > self._ids.size:
+                self._ids = np.concatenate(
+                    [self._ids, np.zeros(max(end, 2 * self._ids.size) - self._ids.size, np.int64)]
+                )
+            self._ids[self._count : end] = new
+            self._position[new] = np.arange(self._count, end, dtype=np.int32)
+            self._count = end
+            seen = self._position[ids]
+        return seen.astype(np.int64)
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None or len(self._names) != self._count:
+            if self._read_names is None:
+                raise ValueError("these developers are known by node id only")
+            self._names = self._read_names(self.ids)
+        return self._names
+
+    def __len__(self) -> int:
+        return self._count
+
+
 @dataclass
 class OpenRankRun:
     """Results of a run: per month, the values of every developer and repository that has one."""
 
     window: Window
     params: OpenRankParams
-    developers: NodeIndex
+    developers: NodeIndex | NodeIds
     repos: NodeIndex
     months: list[MonthResult]
     warm_start: bool
@@ -330,7 +388,7 @@ def _grown(values: np.ndarray, size: int) -> np.ndarray:
 def compute(
     months: Iterable[MonthEdges],
     window: Window,
-    developers: NodeIndex,
+    developers: NodeIndex | NodeIds,
     repos: NodeIndex,
     params: OpenRankParams,
     start: tuple[np.ndarray, np.ndarray] | None = None,

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from nichegraph.analysis.openrank.graph import read_month_edges, read_start
+from nichegraph.analysis.openrank.graph import developer_keys, read_month_edges, read_start
 from nichegraph.analysis.openrank.method import (
     DEVELOPER,
     REPO,
     MonthEdges,
+    NodeIds,
     NodeIndex,
     OpenRankParams,
     OpenRankRun,
@@ -40,14 +41,16 @@ def run_openrank(
 ) -> OpenRankRun:
     """Compute the window month by month (continuing from the stored month before it, if
     any), store the values and record the run."""
-    with paused_gc():
-        return _run_openrank(graph, window, params, progress, write)
+    return _run_openrank(graph, window, params, progress, write)
 
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Millions of small lists and dicts make the cyclic collector rescan the heap again and
-    again (it doubled the time to build the developer rows); nothing here forms cycles."""
+    """While reading and computing: the edges arrive as many small lists and dicts, which made
+    the cyclic collector rescan the heap again and again; nothing there forms cycles. Not while
+    writing: each write transaction leaves the driver's objects in cycles that hold the batch's
+    lists, which only the collector frees (with it paused, the write phase's peak was 110 MB
+    higher for our snapshot, and it grows with the number of batches)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -62,7 +65,7 @@ def _run_openrank(
 ) -> OpenRankRun:
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    developers, repos = NodeIndex(), NodeIndex()
+    developers, repos = NodeIds(read_names=lambda ids: developer_keys(graph, ids)), NodeIndex()
     # the months with contributions: OpenRank-only series (landscape files) hold no developer data
     data = require_data(data_range(graph), "--months").activity
     start = None
@@ -73,7 +76,8 @@ def _run_openrank(
     # reading and computing interleave, so progress moves while the edges arrive
     months = _timed_iter(read_month_edges(graph, window, developers, repos), seconds, "read edges")
     clock = time.perf_counter()
-    run = compute(months, window, developers, repos, params, start if warm else None, warm, progress)
+    with paused_gc():
+        run = compute(months, window, developers, repos, params, start if warm else None, warm, progress)
     clock = timed(seconds, "compute", clock)
     seconds["compute"] -= seconds["read edges"]
     run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{window}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nichegraph.analysis.openrank.method import REPO, OpenRankRun
+from nichegraph.analysis.openrank.method import REPO, NodeIds, OpenRankRun
 from nichegraph.db import Graph
 from nichegraph.progress import Progress
 
@@ -96,20 +96,22 @@ SET m[$computedKey] = row.value
 # Developers keep parallel arrays of their active months (months sorted, values, and the
 # month's summed squared scores over all repositories); an inactive month's value follows from
 # the last active one and the run's decay rule (docs/openrank.md, "Storage"). Batches come as
-# columns (keys; months, values and activity flat, developer i's slice from starts[i] to
-# starts[i + 1]): sending maps of short lists cost more to build than to write.
+# columns (node ids, read with the edges; months, values and activity flat, developer i's slice
+# from starts[i] to starts[i + 1]): sending maps of short lists cost more to build than to write,
+# and finding a node by id costs less than a seek in the key index. The ids stay valid: the run
+# holds the writer lock, so no load deletes or creates developers meanwhile.
 # A run over all the data writes the arrays outright ...
 REPLACE_DEVELOPERS = """
-UNWIND range(0, size($keys) - 1) AS i
-MATCH (d:Developer {key: $keys[i]})
+UNWIND range(0, size($ids) - 1) AS i
+MATCH (d:Developer) WHERE id(d) = $ids[i]
 SET d[$monthsKey] = $months[$starts[i]..$starts[i + 1]], d[$computedKey] = $values[$starts[i]..$starts[i + 1]],
     d[$activityKey] = $activity[$starts[i]..$starts[i + 1]], d[$runKey] = $run
 """
 
 # ... a run over part of it keeps the current slot's months outside its window
 MERGE_DEVELOPERS = """
-UNWIND range(0, size($keys) - 1) AS i
-MATCH (d:Developer {key: $keys[i]})
+UNWIND range(0, size($ids) - 1) AS i
+MATCH (d:Developer) WHERE id(d) = $ids[i]
 WITH d, i, coalesce(d[$fromMonths], []) AS months, coalesce(d[$fromComputed], []) AS values,
      coalesce(d[$fromActivity], []) AS activity
 WITH d, i, months, values, activity,
@@ -163,13 +165,14 @@ WRITERS = 2
 
 
 def developer_batches(run: OpenRankRun, batch: int = WRITE_BATCH) -> Iterator[dict[str, list[object]]]:
-    """The developers' series in batches of columns: `keys`; `months` (in order), `values` and
+    """The developers' series in batches of columns: `ids` (node ids; `keys` for a run that knows
+    its developers by name only, as in the unit tests); `months` (in order), `values` and
     `activity` flat, developer i's from starts[i] to starts[i + 1]. Built a batch at a time: at
     ten times our data all of them would not fit in memory as Python lists."""
     if not run.months:
         return
     index = np.concatenate([m.developer_index for m in run.months])
-    month = np.concatenate([np.full(m.developer_index.size, i, dtype=np.int32) for i, m in enumerate(run.months)])
+    month = np.concatenate([np.full(m.developer_index.size, i, dtype=np.int16) for i, m in enumerate(run.months)])
     order = np.argsort(index, kind="stable")  # stable: months stay in calendar order
     index, month = index[order], month[order]
     value = np.concatenate([m.developer_value for m in run.months])[order]
@@ -177,13 +180,12 @@ def developer_batches(run: OpenRankRun, batch: int = WRITE_BATCH) -> Iterator[di
     del order
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
     bounds = np.r_[starts, index.size]
-    names = run.developers.names
     month_names = np.asarray([m.month for m in run.months], dtype=object)
     for first in range(0, starts.size, batch):
         edges = bounds[first : min(first + batch, starts.size) + 1]
         a, b = edges[0], edges[-1]
         yield {
-            "keys": [names[i] for i in index[starts[first : first + batch]].tolist()],
+            **_who(run, index[starts[first : first + batch]]),
             "starts": (edges - a).tolist(),
             "months": month_names[month[a:b]].tolist(),
             "values": value[a:b].tolist(),
@@ -191,12 +193,25 @@ def developer_batches(run: OpenRankRun, batch: int = WRITE_BATCH) -> Iterator[di
         }
 
 
+def _who(run: OpenRankRun, indexes: np.ndarray) -> dict[str, list[object]]:
+    if isinstance(run.developers, NodeIds):
+        return {"ids": run.developers.ids[indexes].tolist()}
+    names = run.developers.names
+    return {"keys": [names[i] for i in indexes.tolist()]}
+
+
 def developer_rows(run: OpenRankRun) -> list[dict[str, object]]:
-    """One row per developer: its active months, values and activity."""
+    """One row per developer: its key, active months, values and activity."""
     rows = []
+    names = (
+        dict(zip(run.developers.ids.tolist(), run.developers.names, strict=True))
+        if isinstance(run.developers, NodeIds)
+        else None
+    )
     for columns in developer_batches(run):
         starts = columns["starts"]
-        for i, key in enumerate(columns["keys"]):
+        keys = columns["keys"] if names is None else [names[i] for i in columns["ids"]]
+        for i, key in enumerate(keys):
             a, b = starts[i], starts[i + 1]
             rows.append(
                 {
