@@ -248,6 +248,8 @@ def write_config(server: LocalServer) -> Path:
                 # the explorer must work air-gapped: Browser sends no usage data to neo4j.com
                 "client.allow_telemetry=false",
                 "db.tx_log.rotation.retention_policy=2 files",
+                # Bolt's network threads otherwise wait out two 5 s quiet periods on every stop
+                "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
                 "",
             ]
         ),
