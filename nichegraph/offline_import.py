@@ -3,12 +3,13 @@
 `neo4j-admin database import full` (the `neo4j-import-tool` jar among those `nichegraph db
 install` cached) writes a store from CSV files many times faster than transactions can, but
 only into a database no server has open. `import_offline` imports into a staging folder
-beside the server's data while the server stops, checks the counts the importer reports,
-swaps the staged database in (renames recorded in a journal first: `localdb.swap_in_store`)
-and starts the server with the command line it ran with before. Until the swap the old database is untouched: a failed
-import restarts the server on it; a new database that will not start is swapped out again.
-A kill leaves either the old database (the server stopped: `nichegraph db start`) or a
-journal the next start finishes.
+beside the server's data while the server still runs, checks the counts the importer reports,
+stops the server, swaps the staged database in (renames recorded in a journal first:
+`localdb.swap_in_store`) and starts the server with the command line it ran with before.
+Until the swap the old database is untouched and, until the import is done, still served: a
+failed or killed import leaves the server running on it; a new database that will not start
+is swapped out again. A kill after the import leaves either the old database (the server
+stopped: `nichegraph db start`) or a journal the next start finishes.
 """
 
 from __future__ import annotations
@@ -128,20 +129,18 @@ def prepare_workdir(target: ManagedServer) -> Path:
 
 
 def import_offline(target: ManagedServer, files: ImportInput, say: Say, timings: ImportTimings) -> None:
-    """Import `files` into a new database while the server stops, swap it in, start the server."""
+    """Import `files` into a new database, then stop the server, swap it in and start it."""
     clock = time.perf_counter()
+    # the importer writes into a folder of its own: the server keeps serving the old database
+    # until the import is done, so a failed or interrupted import leaves it running untouched
     importer = Importer(target, files, say)
     try:
-        # the importer writes into its own folder: only the swap needs the server stopped, and
-        # the server's shutdown (mostly waiting) overlaps the import instead of preceding it
-        localdb.stop(target.server, say=lambda _message: None)
-        clock = timings.lap("stop server (while importing)", clock)
         staged = importer.finish()
-    except BaseException:
+    finally:
         importer.kill()
-        restart(target, say)
-        raise
     clock = timings.lap("import", clock)
+    localdb.stop(target.server, say=lambda _message: None)
+    clock = timings.lap("stop server", clock)
     replaced = target.workdir / "replaced"
     moves = localdb.swap_in_store(target.home, staged, replaced)
     clock = timings.lap("swap", clock)
@@ -159,6 +158,7 @@ def import_offline(target: ManagedServer, files: ImportInput, say: Say, timings:
 def importer_command(target: ManagedServer, files: ImportInput, data_dir: Path) -> list[str]:
     return [
         target.java,
+        *localdb.class_sharing_flags(target.server, target.java, record=False),
         "-cp",
         target.class_path,
         localdb.ADMIN_TOOL,
