@@ -410,7 +410,7 @@ def launch(server: LocalServer, java: str) -> subprocess.Popen[bytes]:
 
 
 # --- class data sharing ------------------------------------------------------------------
-# Most of a start is the JVM loading and verifying some 20,000 classes from 300 jars. The first
+# Most of a start is the JVM loading and verifying thousands of classes from 214 jars. The first
 # server run records them (-XX:ArchiveClassesAtExit, written when it stops); every later start,
 # and the bulk importer, maps that archive instead (-XX:SharedArchiveFile): about half the CPU
 # of a start. The archive is per Java binary; a JVM that cannot use it warns in console.log and
