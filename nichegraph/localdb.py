@@ -434,6 +434,15 @@ def class_sharing_flags(server: LocalServer, java: str, record: bool = True) -> 
     return [f"-XX:ArchiveClassesAtExit={(server.home / 'run' / CLASS_DUMP).resolve()}"] if record else []
 
 
+def with_class_archive(server: LocalServer, command: list[str]) -> list[str]:
+    """A server command line that recorded the class archive, now that the archive exists:
+    map it instead of recording it again."""
+    recording = [arg for arg in command if arg.startswith("-XX:ArchiveClassesAtExit=")]
+    if not recording or not class_archive(server, command[0]).exists():
+        return command
+    return [class_sharing_flags(server, command[0])[0] if arg in recording else arg for arg in command]
+
+
 def server_java(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()

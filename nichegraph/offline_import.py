@@ -221,6 +221,6 @@ class Importer:
 
 def restart(target: ManagedServer, say: Say, timeout: float = 300.0) -> None:
     """Start the server again exactly as it ran before."""
-    process = localdb.launch_command(target.server, target.command)
+    process = localdb.launch_command(target.server, localdb.with_class_archive(target.server, target.command))
     localdb.wait_until_answering(target.server, timeout, process)
     say(f"Neo4j answers again at {target.server.uri}")

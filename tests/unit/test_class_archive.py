@@ -58,3 +58,20 @@ def test_each_java_binary_has_an_archive_of_its_own(tmp_path: Path) -> None:
     other.write_text("")
     assert localdb.class_archive(server, JAVA) != localdb.class_archive(server, str(other))
     assert localdb.class_archive(server, JAVA) == localdb.class_archive(server, JAVA)
+
+
+def test_a_restart_of_the_recording_server_maps_the_archive_it_wrote(tmp_path: Path) -> None:
+    server = server_in(tmp_path)
+    command = [JAVA, "-Xmx1g", *localdb.class_sharing_flags(server, JAVA), "-cp", "lib/*", localdb.ENTRY_POINT]
+    assert localdb.with_class_archive(server, command) == command  # nothing recorded yet
+    (server.home / "run" / localdb.CLASS_DUMP).write_bytes(b"recorded classes")
+    localdb.keep_class_archive(server, JAVA, complete=True)
+    archive = localdb.class_archive(server, JAVA)
+    assert localdb.with_class_archive(server, command) == [
+        JAVA,
+        "-Xmx1g",
+        f"-XX:SharedArchiveFile={archive}",
+        "-cp",
+        "lib/*",
+        localdb.ENTRY_POINT,
+    ]
