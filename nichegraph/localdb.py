@@ -267,6 +267,7 @@ def set_initial_password(server: LocalServer, java: str) -> None:
         return
     command = [
         java,
+        *class_sharing_flags(server, java, record=False),
         "-cp",
         str(server.lib_dir / "*"),
         ADMIN_TOOL,
