@@ -34,7 +34,7 @@ FOR (e:LandscapeEntry) REQUIRE (e.landscape, e.key) IS UNIQUE;
 // --- lookups --------------------------------------------------------------------------
 CREATE INDEX repo_name_lower IF NOT EXISTS FOR (r:Repo) ON (r.nameLower);
 CREATE INDEX repo_owner IF NOT EXISTS FOR (r:Repo) ON (r.owner);
-CREATE INDEX developer_login IF NOT EXISTS FOR (d:Developer) ON (d.login);
+// No index on Developer.login: every lookup by login goes through the key (`{key: toLower($login)}`).
 CREATE INDEX developer_is_bot IF NOT EXISTS FOR (d:Developer) ON (d.isBot);
 CREATE INDEX repo_month_month IF NOT EXISTS FOR (m:RepoMonth) ON (m.month);
 CREATE INDEX landscape_entry_repo IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.repoLower);

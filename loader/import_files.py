@@ -4,6 +4,10 @@ The same parsed `RepoData` becomes the same nodes, relationships and properties 
 `writes.write_repo` and the developer stage produce (docs/model.md), with the same property
 types: a column has one type per file, so nodes whose values differ in type (OpenDigger
 writes `3` in one month and `3.5` in another) go to separate files with their own header.
+
+Nodes are identified by integers, numbered per label (`--id-type=integer`): the importer maps
+integers far faster than strings (it sorts and checks every string ID for collisions), and the
+files are smaller. The keys the graph stores (`Repo.name`, `Developer.key`) are ordinary columns.
 """
 
 from __future__ import annotations
@@ -79,21 +83,17 @@ def typed_groups(rows: Iterable[dict[str, Any]]) -> list[tuple[dict[str, str], l
     return groups
 
 
-def write_nodes(
-    folder: Path, stem: str, label: str, rows: list[dict[str, Any]], id_property: str | None = None
-) -> list[Path]:
-    """Node files for `rows` (property maps); `id_property` is the importer ID (and stored),
-    else each row's "_id" entry is an ID that is not stored."""
+def write_nodes(folder: Path, stem: str, label: str, rows: list[dict[str, Any]]) -> list[Path]:
+    """Node files for `rows` (property maps), each with an "_id" entry: its integer importer ID
+    within `label`, not stored."""
     paths = []
     for number, (columns, members) in enumerate(typed_groups(rows)):
-        names = sorted(name for name in columns if name not in {"_id", id_property})
-        id_header = f"{id_property}:ID({label})" if id_property else f":ID({label})"
-        id_key = id_property or "_id"
+        names = sorted(name for name in columns if name != "_id")
         path = folder / f"{stem}-{number}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([id_header, *[f"{name}:{columns[name]}" for name in names]])
-            writer.writerows([cell(member[id_key]), *[cell(member.get(name)) for name in names]] for member in members)
+            writer.writerow([f":ID({label})", *[f"{name}:{columns[name]}" for name in names]])
+            writer.writerows([member["_id"], *[cell(member.get(name)) for name in names]] for member in members)
         paths.append(path)
     return paths
 
@@ -112,39 +112,52 @@ class ImportFiles:
         self._contributed.write(":START_ID(Developer),month,activity:double,:END_ID(Repo)\n")
         self._has_month = self.has_month_path.open("w", encoding="utf-8", newline="", buffering=1 << 18)
         self._has_month.write(":START_ID(Repo),:END_ID(RepoMonth)\n")
-        self.repos: list[dict[str, Any]] = []
+        self.repos: list[dict[str, Any]] = []  # a repository's importer ID is its index here
         self.months: list[dict[str, Any]] = []
-        self.developers: dict[str, tuple[str, str, bool]] = {}  # key -> (login, loginMonth, isBot)
+        # key -> (importer ID, login, loginMonth, isBot); IDs in the order developers first appear
+        self.developers: dict[str, tuple[int, str, str, bool]] = {}
         self.other_nodes: dict[str, list[dict[str, Any]]] = {}
         self.contributions = 0
 
     def add_repo(self, data: RepoData) -> None:
         """Everything the incremental path writes for a repository loaded for the first time."""
-        name = data.name
+        repo_id = len(self.repos)
         self.repos.append(
-            {"name": name, "owner": data.owner, "nameLower": name.lower(), "openDiggerUpdatedAt": data.updated_at}
+            {
+                "_id": repo_id,
+                "name": data.name,
+                "owner": data.owner,
+                "nameLower": data.name.lower(),
+                "openDiggerUpdatedAt": data.updated_at,
+            }
         )
-        repo_field = csv_field(data.name)
         for row in month_rows(data, set(data.month_hashes)):
-            month_id = f"{data.name}@{row['month']}"
-            self.months.append({"_id": month_id, **row["props"]})
-            self._has_month.write(f"{repo_field},{csv_field(month_id)}\n")
-        self._write_contributions(data, f",{repo_field}\n")
+            self._has_month.write(f"{repo_id},{len(self.months)}\n")
+            self.months.append({"_id": len(self.months), **row["props"]})
+        self._add_developers(data)
+        self._write_contributions(data, f",{repo_id}\n")
+
+    def _add_developers(self, data: RepoData) -> None:
         developers = self.developers
         for key, (login, month, bot) in data.developers.items():
             seen = developers.get(key)
-            if seen is None or better_display(login, month, seen[0], seen[1]):
-                developers[key] = (login, month, bot)
+            if seen is None:
+                developers[key] = (len(developers), login, month, bot)
+            elif better_display(login, month, seen[1], seen[2]):
+                developers[key] = (seen[0], login, month, bot)
 
     def _write_contributions(self, data: RepoData, suffix: str) -> None:
         contributions = data.contributions
-        write = self._contributed.write
-        quote = csv_field if any_needs_quotes(contributions.keys) else str
-        for key, months, activity in zip(contributions.keys, contributions.months, contributions.activity, strict=True):
-            prefix = quote(key) + ","
-            # repr: the shortest text that reads back as the same double
-            pairs = zip(months, activity, strict=True)
-            write("".join([f"{prefix}{month},{value!r}{suffix}" for month, value in pairs]))
+        developers = self.developers
+        ids = [developers[key][0] for key in contributions.keys]
+        # one flat comprehension per repository (a quarter faster than one per developer);
+        # repr: the shortest text that reads back as the same double
+        lines = [
+            f"{developer},{month},{value!r}{suffix}"
+            for developer, months, activity in zip(ids, contributions.months, contributions.activity, strict=True)
+            for month, value in zip(months, activity, strict=True)
+        ]
+        self._contributed.write("".join(lines))
         self.contributions += len(contributions)
 
     def add_node(self, label: str, properties: dict[str, Any]) -> None:
@@ -154,12 +167,12 @@ class ImportFiles:
     def finish(self) -> ImportInput:
         self._contributed.close()
         self._has_month.close()
-        nodes = [("Repo", path) for path in write_nodes(self.folder, "repos", "Repo", self.repos, "name")]
+        nodes = [("Repo", path) for path in write_nodes(self.folder, "repos", "Repo", self.repos)]
         nodes += [("RepoMonth", path) for path in write_nodes(self.folder, "months", "RepoMonth", self.months)]
         nodes.append(("Developer", self._write_developers()))
         others = 0
         for label, rows in self.other_nodes.items():
-            numbered = [{"_id": f"{label}-{number}", **row} for number, row in enumerate(rows)]
+            numbered = [{"_id": number, **row} for number, row in enumerate(rows)]
             nodes += [(label, path) for path in write_nodes(self.folder, label.lower(), label, numbered)]
             others += len(rows)
         return ImportInput(
@@ -172,12 +185,12 @@ class ImportFiles:
     def _write_developers(self) -> Path:
         path = self.folder / "developers.csv"
         developers = self.developers
-        logins = (login for login, _month, _bot in developers.values())
+        logins = (login for _id, login, _month, _bot in developers.values())
         quote = csv_field if any_needs_quotes(developers) or any_needs_quotes(logins) else str
         with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
-            handle.write("key:ID(Developer),login,loginMonth,isBot:boolean\n")
+            handle.write(":ID(Developer),key,login,loginMonth,isBot:boolean\n")
             handle.writelines(
-                f"{quote(key)},{quote(login)},{month},{'true' if bot else 'false'}\n"
-                for key, (login, month, bot) in developers.items()
+                f"{number},{quote(key)},{quote(login)},{month},{'true' if bot else 'false'}\n"
+                for key, (number, login, month, bot) in developers.items()
             )
         return path

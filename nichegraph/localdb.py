@@ -8,6 +8,7 @@ background from that folder, so later starts never touch the network.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -248,6 +249,8 @@ def write_config(server: LocalServer) -> Path:
                 # the explorer must work air-gapped: Browser sends no usage data to neo4j.com
                 "client.allow_telemetry=false",
                 "db.tx_log.rotation.retention_policy=2 files",
+                # Bolt's network threads otherwise wait out two 5 s quiet periods on every stop
+                "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
                 "",
             ]
         ),
@@ -264,6 +267,7 @@ def set_initial_password(server: LocalServer, java: str) -> None:
         return
     command = [
         java,
+        *class_sharing_flags(server, java, record=False),
         "-cp",
         str(server.lib_dir / "*"),
         ADMIN_TOOL,
@@ -396,6 +400,7 @@ def launch(server: LocalServer, java: str) -> subprocess.Popen[bytes]:
         f"-Xms{server.heap}",
         f"-Xmx{server.heap}",
         *JVM_FLAGS,
+        *class_sharing_flags(server, java),
         "-cp",
         str(server.lib_dir / "*"),
         ENTRY_POINT,
@@ -403,6 +408,60 @@ def launch(server: LocalServer, java: str) -> subprocess.Popen[bytes]:
         f"--config-dir={server.conf_dir.resolve()}",
     ]
     return launch_command(server, command)
+
+
+# --- class data sharing ------------------------------------------------------------------
+# Most of a start is the JVM loading and verifying thousands of classes from 214 jars. The first
+# server run records them (-XX:ArchiveClassesAtExit, written when it stops); every later start,
+# and the bulk importer, maps that archive instead (-XX:SharedArchiveFile): about half the CPU
+# of a start. The archive is per Java binary; a JVM that cannot use it warns in console.log and
+# loads the classes from the jars as before.
+
+CLASS_DUMP = "classes.jsa.partial"  # in <home>/run, until the recording server has stopped
+
+
+def class_archive(server: LocalServer, java: str) -> Path:
+    """The shared class archive for the cached jars run by this Java binary."""
+    binary = Path(java).resolve()
+    stamp = f"{binary}:{binary.stat().st_mtime_ns}" if binary.exists() else str(binary)
+    return server.lib_dir.parent / f"classes-{hashlib.sha1(stamp.encode()).hexdigest()[:12]}.jsa"
+
+
+def class_sharing_flags(server: LocalServer, java: str, record: bool = True) -> list[str]:
+    """Use the archive when there is one; else (record) have this server write it when it stops."""
+    archive = class_archive(server, java)
+    if archive.exists():
+        return [f"-XX:SharedArchiveFile={archive}"]
+    return [f"-XX:ArchiveClassesAtExit={(server.home / 'run' / CLASS_DUMP).resolve()}"] if record else []
+
+
+def with_class_archive(server: LocalServer, command: list[str]) -> list[str]:
+    """A server command line that recorded the class archive, now that the archive exists:
+    map it instead of recording it again."""
+    recording = [arg for arg in command if arg.startswith("-XX:ArchiveClassesAtExit=")]
+    if not recording or not class_archive(server, command[0]).exists():
+        return command
+    return [class_sharing_flags(server, command[0])[0] if arg in recording else arg for arg in command]
+
+
+def server_java(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    except OSError:
+        return ""
+
+
+def keep_class_archive(server: LocalServer, java: str, complete: bool) -> None:
+    """After a server stopped: put the archive it recorded in the cache (whole files only)."""
+    dump = server.home / "run" / CLASS_DUMP
+    if not dump.exists() or not java:
+        return
+    archive = class_archive(server, java)
+    if complete and not archive.exists():
+        staged = archive.with_name(f"{archive.name}.{os.getpid()}")
+        shutil.copyfile(dump, staged)  # the cache may be on another disk: copy, then rename
+        staged.replace(archive)
+    dump.unlink(missing_ok=True)
 
 
 def launch_command(server: LocalServer, command: list[str]) -> subprocess.Popen[bytes]:
@@ -452,14 +511,17 @@ def stop(server: LocalServer, say: Callable[[str], None] = print, timeout: float
         server.pid_file.unlink(missing_ok=True)
         return False
     say(f"Stopping Neo4j (pid {pid}) ...")
+    java = server_java(pid)
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process_is_neo4j(pid):
-        time.sleep(0.5)
-    if process_is_neo4j(pid):
+        time.sleep(0.1)
+    killed = process_is_neo4j(pid)
+    if killed:
         say(f"Neo4j did not stop within {timeout:.0f}s; killing pid {pid}")
         os.kill(pid, signal.SIGKILL)
     server.pid_file.unlink(missing_ok=True)
+    keep_class_archive(server, java, complete=not killed)
     say("Stopped.")
     return True
 

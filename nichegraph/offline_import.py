@@ -2,13 +2,14 @@
 
 `neo4j-admin database import full` (the `neo4j-import-tool` jar among those `nichegraph db
 install` cached) writes a store from CSV files many times faster than transactions can, but
-only with the server stopped. `import_offline` stops the server, imports into a staging
-folder beside its data, checks the counts the importer reports, swaps the staged database
-in (renames recorded in a journal first: `localdb.swap_in_store`) and starts the server with
-the command line it ran with before. Until the swap the old database is untouched: a failed
-import restarts the server on it; a new database that will not start is swapped out again.
-A kill leaves either the old database (the server stopped: `nichegraph db start`) or a
-journal the next start finishes.
+only into a database no server has open. `import_offline` imports into a staging folder
+beside the server's data while the server still runs, checks the counts the importer reports,
+stops the server, swaps the staged database in (renames recorded in a journal first:
+`localdb.swap_in_store`) and starts the server with the command line it ran with before.
+Until the swap the old database is untouched and, until the import is done, still served: a
+failed or killed import leaves the server running on it; a new database that will not start
+is swapped out again. A kill after the import leaves either the old database (the server
+stopped: `nichegraph db start`) or a journal the next start finishes.
 """
 
 from __future__ import annotations
@@ -128,16 +129,18 @@ def prepare_workdir(target: ManagedServer) -> Path:
 
 
 def import_offline(target: ManagedServer, files: ImportInput, say: Say, timings: ImportTimings) -> None:
-    """Stop the server, import `files` into a new database, swap it in, start the server."""
+    """Import `files` into a new database, then stop the server, swap it in and start it."""
     clock = time.perf_counter()
+    # the importer writes into a folder of its own: the server keeps serving the old database
+    # until the import is done, so a failed or interrupted import leaves it running untouched
+    importer = Importer(target, files, say)
+    try:
+        staged = importer.finish()
+    finally:
+        importer.kill()
+    clock = timings.lap("import", clock)
     localdb.stop(target.server, say=lambda _message: None)
     clock = timings.lap("stop server", clock)
-    try:
-        staged = run_importer(target, files, say)
-    except BaseException:
-        restart(target, say)
-        raise
-    clock = timings.lap("import", clock)
     replaced = target.workdir / "replaced"
     moves = localdb.swap_in_store(target.home, staged, replaced)
     clock = timings.lap("swap", clock)
@@ -155,6 +158,7 @@ def import_offline(target: ManagedServer, files: ImportInput, say: Say, timings:
 def importer_command(target: ManagedServer, files: ImportInput, data_dir: Path) -> list[str]:
     return [
         target.java,
+        *localdb.class_sharing_flags(target.server, target.java, record=False),
         "-cp",
         target.class_path,
         localdb.ADMIN_TOOL,
@@ -164,45 +168,59 @@ def importer_command(target: ManagedServer, files: ImportInput, data_dir: Path) 
         localdb.DATABASE,
         "--overwrite-destination=true",
         "--bad-tolerance=0",
+        "--id-type=integer",  # loader/import_files.py numbers the nodes of each label
         f"--report-file={data_dir.parent / 'import.report'}",
         *[f"--nodes={label}={path}" for label, path in files.nodes],
         *[f"--relationships={rel_type}={path}" for rel_type, path in files.relationships],
     ]
 
 
-def run_importer(target: ManagedServer, files: ImportInput, say: Say) -> Path:
-    """Import into <workdir>/data; return that data folder once the counts are right."""
-    data_dir = target.workdir / "data"
-    conf_dir = target.workdir / "conf"
-    conf_dir.mkdir(exist_ok=True)
-    # the admin tool validates its configuration strictly: only the data folder
-    (conf_dir / "neo4j.conf").write_text(f"server.directories.data={data_dir}\n", encoding="utf-8")
-    log = target.workdir / "import.log"
-    env = dict(os.environ, NEO4J_HOME=str(target.workdir), NEO4J_CONF=str(conf_dir))
-    say(f"importing {files.node_count:,} nodes and {files.relationship_count:,} relationships offline ...")
-    with log.open("wb") as out:
-        result = subprocess.run(
-            importer_command(target, files, data_dir), stdout=out, stderr=subprocess.STDOUT, env=env, check=False
-        )
-    text = log.read_text(errors="replace")
-    if result.returncode != 0:
-        tail = "\n".join([line for line in text.splitlines() if not line.startswith(".")][-12:])
-        raise ImportFailed(
-            f"neo4j-admin database import failed (exit {result.returncode}); the database is unchanged. "
-            f"Last lines of {log}:\n{tail}"
-        )
-    counts = IMPORTED.search(text)
-    got = (int(counts.group(1)), int(counts.group(2))) if counts else None
-    if got != (files.node_count, files.relationship_count):
-        raise ImportFailed(
-            f"neo4j-admin imported {got} (nodes, relationships), expected "
-            f"{(files.node_count, files.relationship_count)}; the database is unchanged (see {log})"
-        )
-    return data_dir
+class Importer:
+    """`neo4j-admin database import full` running into <workdir>/data."""
+
+    def __init__(self, target: ManagedServer, files: ImportInput, say: Say) -> None:
+        self.files = files
+        self.data_dir = target.workdir / "data"
+        conf_dir = target.workdir / "conf"
+        conf_dir.mkdir(exist_ok=True)
+        # the admin tool validates its configuration strictly: only the data folder
+        (conf_dir / "neo4j.conf").write_text(f"server.directories.data={self.data_dir}\n", encoding="utf-8")
+        self.log = target.workdir / "import.log"
+        env = dict(os.environ, NEO4J_HOME=str(target.workdir), NEO4J_CONF=str(conf_dir))
+        say(f"importing {files.node_count:,} nodes and {files.relationship_count:,} relationships offline ...")
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                importer_command(target, files, self.data_dir), stdout=out, stderr=subprocess.STDOUT, env=env
+            )
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def finish(self) -> Path:
+        """Wait for the importer; return the data folder once the counts are right."""
+        returncode = self.process.wait()
+        text = self.log.read_text(errors="replace")
+        if returncode != 0:
+            tail = "\n".join([line for line in text.splitlines() if not line.startswith(".")][-12:])
+            raise ImportFailed(
+                f"neo4j-admin database import failed (exit {returncode}); the database is unchanged. "
+                f"Last lines of {self.log}:\n{tail}"
+            )
+        counts = IMPORTED.search(text)
+        got = (int(counts.group(1)), int(counts.group(2))) if counts else None
+        expected = (self.files.node_count, self.files.relationship_count)
+        if got != expected:
+            raise ImportFailed(
+                f"neo4j-admin imported {got} (nodes, relationships), expected {expected}; "
+                f"the database is unchanged (see {self.log})"
+            )
+        return self.data_dir
 
 
 def restart(target: ManagedServer, say: Say, timeout: float = 300.0) -> None:
     """Start the server again exactly as it ran before."""
-    process = localdb.launch_command(target.server, target.command)
+    process = localdb.launch_command(target.server, localdb.with_class_archive(target.server, target.command))
     localdb.wait_until_answering(target.server, timeout, process)
     say(f"Neo4j answers again at {target.server.uri}")

@@ -178,11 +178,13 @@ def importer_pid(home: Path, timeout: float = 600) -> int:
 
 def test_a_failing_importer_leaves_the_old_database_and_a_clean_error(scratch: Graph, tmp_path: Path) -> None:
     root = copy_source(tmp_path, FEW)
+    before = server_pid(scratch)
     process = start_load(scratch.uri, str(root), "--method", "bulk")
     os.kill(importer_pid(servers.server_for("scratch").home), signal.SIGKILL)
     _out, err = process.communicate(timeout=600)
     assert process.returncode == 1, err
     assert "neo4j-admin database import failed (exit -9); the database is unchanged" in err
+    assert server_pid(scratch) == before, "a failed import never stops the server"
     assert scratch.read("MATCH (n) WHERE NOT n:LoadRun RETURN count(n) AS n")[0]["n"] == 0
     run = load_run(scratch)
     assert run["status"] == "failed" and run["method"] == BULK and "import failed" in run["error"]
@@ -194,14 +196,14 @@ def test_a_kill_during_the_import_then_a_rerun_ends_with_the_graph_of_one_run(sc
     clean = graph_fingerprint(scratch, typed=True)
     scratch.run_autocommit("MATCH (n) DETACH DELETE n")
 
+    before = server_pid(scratch)
     process = start_load(scratch.uri, str(root))
     importer_pid(servers.server_for("scratch").home)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    # the server was stopped for the import: it comes back with the old, empty database
-    server = servers.server_for("scratch")
-    localdb.start(server, say=lambda _message: None)
+    # the server is stopped only once the import is done: it still runs on the old, empty database
     with Graph(servers.settings_for("scratch")) as graph:
+        assert server_pid(graph) == before
         assert graph.read("MATCH (n) WHERE NOT n:WriterLock RETURN count(n) AS n")[0]["n"] == 0
         rerun = start_load(graph.uri, str(root))
         _out, err = rerun.communicate(timeout=600)

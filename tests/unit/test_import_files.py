@@ -10,6 +10,7 @@ from pathlib import Path
 from nichegraph.loader.import_files import ImportFiles, cell, column_type, csv_field, typed_groups, write_nodes
 from nichegraph.loader.opendigger import parse_repo
 from nichegraph.loader.sources import FolderSource
+from nichegraph.offline_import import ImportInput
 from tests.conftest import TOP300
 
 # vitejs/vite has the October 2021 "-raw" month, whose interpolated OpenRank and activity
@@ -53,10 +54,22 @@ def test_rows_whose_values_differ_in_type_go_to_different_groups() -> None:
 
 
 def test_node_files_carry_an_id_and_leave_absent_properties_empty(tmp_path: Path) -> None:
-    paths = write_nodes(tmp_path, "m", "RepoMonth", [{"_id": "a/b@2021-10", "x": 1}, {"_id": "a/b@2021-11", "y": "s"}])
+    paths = write_nodes(tmp_path, "m", "RepoMonth", [{"_id": 0, "x": 1}, {"_id": 1, "y": "s"}])
     header, rows = read_rows(paths[0])
     assert header == [":ID(RepoMonth)", "x:long", "y:string"]
-    assert rows == [["a/b@2021-10", "1", ""], ["a/b@2021-11", "", "s"]]
+    assert rows == [["0", "1", ""], ["1", "", "s"]]
+
+
+def node_ids(spec: ImportInput, label: str, key: str) -> dict[str, str]:
+    """Importer ID -> the node's `key` property, over every file of `label` (IDs unique)."""
+    ids: dict[str, str] = {}
+    for path in (path for node_label, path in spec.nodes if node_label == label):
+        header, rows = read_rows(path)
+        column = [name.split(":")[0] for name in header].index(key)
+        for row in rows:
+            assert row[0].isdigit() and row[0] not in ids
+            ids[row[0]] = row[column]
+    return ids
 
 
 def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> None:
@@ -66,15 +79,17 @@ def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> N
         files.add_repo(repo)
     spec = files.finish()
 
+    developer_keys, repo_names = node_ids(spec, "Developer", "key"), node_ids(spec, "Repo", "name")
+    assert sorted(repo_names.values()) == sorted(REPOS)
     header, rows = read_rows(tmp_path / "contributed.csv")
     assert header == [":START_ID(Developer)", "month", "activity:double", ":END_ID(Repo)"]
     expected = {(k, r.name, m): a for r in data for k, m, a in r.contributions.rows()}
-    assert {(k, repo, m): float(a) for k, m, a, repo in rows} == expected
+    assert {(developer_keys[k], repo_names[repo], m): float(a) for k, m, a, repo in rows} == expected
     assert len(rows) == len(expected) == spec.relationship_count - sum(len(r.month_hashes) for r in data)
 
     header, rows = read_rows(tmp_path / "developers.csv")
-    assert header == ["key:ID(Developer)", "login", "loginMonth", "isBot:boolean"]
-    developers = {key: (login, month, bot) for key, login, month, bot in rows}
+    assert header == [":ID(Developer)", "key", "login", "loginMonth", "isBot:boolean"]
+    developers = {key: (login, month, bot) for _id, key, login, month, bot in rows}
     assert developers.keys() == {key for r in data for key in r.developers}
     for key, (login, month, _bot) in developers.items():
         # the casing of the latest month over all repositories (the smallest on a tie)
@@ -88,10 +103,15 @@ def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> N
     for path in month_files:
         header, rows = read_rows(path)
         for row in rows:
-            stored[row[0]] = {h.split(":")[0]: v for h, v in zip(header[1:], row[1:], strict=True) if v != ""}
-    october = stored["vitejs/vite@2021-10"]
+            props = {h.split(":")[0]: v for h, v in zip(header[1:], row[1:], strict=True) if v != ""}
+            stored[row[0]] = props
+    october = next(p for p in stored.values() if (p["repo"], p["month"]) == ("vitejs/vite", "2021-10"))
     assert october["interpolated"] == "true" and "openrankRaw" in october and october["hash"]
     assert spec.node_count == len(developers) + len(REPOS) + len(stored)
+    # every month hangs off its own repository
+    _header, links = read_rows(tmp_path / "has_month.csv")
+    assert sorted(stored) == sorted(month for _repo, month in links)
+    assert all(repo_names[repo] == stored[month]["repo"] for repo, month in links)
 
 
 def test_logins_the_importer_would_misread_are_quoted(tmp_path: Path) -> None:
@@ -101,12 +121,16 @@ def test_logins_the_importer_would_misread_are_quoted(tmp_path: Path) -> None:
     data = parse_repo("hand/made", {"activity_details": details})
     files = ImportFiles(tmp_path)
     files.add_repo(data)
-    files.finish()
+    spec = files.finish()
+    keys = node_ids(spec, "Developer", "key")
     _header, rows = read_rows(tmp_path / "contributed.csv")
-    assert sorted(rows) == [
-        ["plain", "2022-01", "1.0", "hand/made"],
-        ['we"ird,one', "2022-01", "2.0", "hand/made"],
-        ['we"ird,one', "2022-02", "3.0", "hand/made"],
+    assert sorted([keys[key], *rest] for key, *rest in rows) == [
+        ["plain", "2022-01", "1.0", "0"],
+        ['we"ird,one', "2022-01", "2.0", "0"],
+        ['we"ird,one', "2022-02", "3.0", "0"],
     ]
     _header, rows = read_rows(tmp_path / "developers.csv")
-    assert sorted(rows) == [["plain", "plain", "2022-01", "false"], ['we"ird,one', 'We"ird,One', "2022-02", "false"]]
+    assert sorted(row[1:] for row in rows) == [
+        ["plain", "plain", "2022-01", "false"],
+        ['we"ird,one', 'We"ird,One', "2022-02", "false"],
+    ]
