@@ -22,6 +22,7 @@ from nichegraph.config import PROJECT_ROOT, Settings
 from nichegraph.db import Graph
 from nichegraph.loader.pipeline import LoadOptions, LoadSummary, load_repos
 from nichegraph.loader.sources import FolderSource
+from nichegraph.loader.summary import AUTO
 from nichegraph.progress import Progress
 from tests.support import servers
 from tests.support.niche_fixtures import WINDOW, Analysed
@@ -107,12 +108,17 @@ def load_folder(graph: Graph, repos: list[str], **options: object) -> LoadSummar
 
 @pytest.fixture(scope="session")
 def full_settings() -> Settings:
-    """The whole top-300 snapshot, loaded through the real loader (a no-op when the
-    server already holds it: unchanged months are skipped)."""
+    """The whole top-300 snapshot, loaded through the real loader as `load opendigger` does
+    (method auto): into a fresh server by the bulk path, a no-op when the server already holds
+    it (unchanged months are skipped)."""
     settings = servers.ensure_started("full")
     with Graph(settings) as graph:
         summary = load_repos(
-            graph, FolderSource(TOP300), FolderSource(TOP300).list_repos(), LoadOptions(), quiet_progress()
+            graph,
+            FolderSource(TOP300),
+            FolderSource(TOP300).list_repos(),
+            LoadOptions(method=AUTO),
+            quiet_progress(),
         )
     assert summary.ok, summary.describe()
     return settings
