@@ -1,7 +1,7 @@
 // peers_of_repo: Which linked projects are a project's peers (complementary, no clear direction) in a window?
 //
 // Parameters:
-// :param repo => 'kubernetes/kubernetes'
+// :param repo => 'Automattic/jetpack'
 // :param window => '2022-04:2023-03'
 //
 // Columns:
