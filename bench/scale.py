@@ -16,6 +16,8 @@ OpenDigger's layout, are loaded by the real loader into a throw-away server
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import re
 import resource
 import shutil
@@ -182,9 +184,19 @@ class Step:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the OS (glibc keeps them otherwise), so a
+    step's peak is its own and not what an earlier step left: in real use each step is its own
+    command (`load`, `niches`, `openrank`)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 @contextmanager
 def measured(steps: list[Step], name: str) -> Iterator[Step]:
     step = Step(name)
+    release_memory()
     reset_peak_rss()
     started = time.perf_counter()
     yield step
@@ -219,6 +231,22 @@ def library_p95(graph: Graph, repeats: int) -> dict[str, Any]:
     }
 
 
+def niches_and_relations(graph: Graph) -> dict[str, int]:
+    """Compute and store the default window's niches and relations (their objects die here)."""
+    quiet = Progress(None, quiet=True)
+    niches = compute_niches(graph, None, NetworkParams(), NicheParams(), quiet)
+    relations = relations_of(graph, niches.network, niches.membership(), quiet)
+    write_relations(graph, relations, relation_logins(graph, relations))
+    return {"niches": len(niches.niches), "relations": sum(relations.counts().values())}
+
+
+def openrank_phases(graph: Graph) -> dict[str, float]:
+    """OpenRank over all the data, stored; seconds per phase (the run's arrays die here)."""
+    window = windows.resolve_window(graph, None, default=windows.ALL)
+    run = run_openrank(graph, window, OpenRankParams())
+    return {phase: round(seconds, 1) for phase, seconds in run.seconds.items()}
+
+
 def measure(settings: Settings, folder: Path, repeats: int, say: Callable[[str], None]) -> list[Step]:
     """Load `folder` into an empty scratch server and time each step."""
     steps: list[Step] = []
@@ -233,16 +261,10 @@ def measure(settings: Settings, folder: Path, repeats: int, say: Callable[[str],
             step.figures = {"repos": len(summary.loaded), "rows": summary.rows_in, "method": summary.method}
         say(f"  load: {steps[-1].seconds:.0f} s")
         with measured(steps, "niches + relations") as step:
-            quiet = Progress(None, quiet=True)
-            niches = compute_niches(graph, None, NetworkParams(), NicheParams(), quiet)
-            relations = relations_of(graph, niches.network, niches.membership(), quiet)
-            write_relations(graph, relations, relation_logins(graph, relations))
-            step.figures = {"niches": len(niches.niches), "relations": sum(relations.counts().values())}
+            step.figures = niches_and_relations(graph)
         say(f"  niches + relations: {steps[-1].seconds:.0f} s")
         with measured(steps, "openrank") as step:
-            window = windows.resolve_window(graph, None, default=windows.ALL)
-            run = run_openrank(graph, window, OpenRankParams())
-            step.figures = {phase: round(seconds, 1) for phase, seconds in run.seconds.items()}
+            step.figures = openrank_phases(graph)
         say(f"  OpenRank: {steps[-1].seconds:.0f} s")
         with measured(steps, "library queries") as step:
             step.figures = library_p95(graph, repeats)
