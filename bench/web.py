@@ -33,6 +33,7 @@ from nichegraph.errors import NichegraphError
 from nichegraph.months import Window
 from nichegraph.output import to_json, to_table
 from nichegraph.scratch import free_port
+from nichegraph.web.context import json_twin
 
 TARGET_P95_MS = 100.0
 
@@ -62,7 +63,7 @@ def twins(name: str, weight: int, json_weight: int, urls: list[str]) -> list[End
     json_urls = []
     for url in urls:
         path, _, query = url.partition("?")
-        json_urls.append(f"{path.rstrip('/') or '/index'}.json" + (f"?{query}" if query else ""))
+        json_urls.append(json_twin(path) + (f"?{query}" if query else ""))
     return [Endpoint(name, weight, urls), Endpoint(f"{name}.json", json_weight, json_urls)]
 
 

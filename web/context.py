@@ -126,6 +126,11 @@ def address_key(form: str, data: dict[str, Any]) -> tuple[Any, ...]:
     return ("sent", form, request.path, tuple(sorted(request.args.items(multi=True))), digest.digest())
 
 
+def json_twin(path: str) -> str:
+    """The JSON twin's address of a page's path (`/trends` -> `/trends.json`, `/` -> `/index.json`)."""
+    return f"{path.rstrip('/') or '/index'}.json"
+
+
 def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Callable[..., Any]:
     """Register `rule` as an HTML page and its JSON twins `rule.json` and `/api/rule`.
 
@@ -143,7 +148,7 @@ def page(blueprint: Blueprint, rule: str, template: str, **options: Any) -> Call
 
         base = rule.rstrip("/") or "/index"
         blueprint.add_url_rule(rule, view.__name__, respond, **options)
-        blueprint.add_url_rule(f"{base}.json", f"{view.__name__}_json", respond, **options)
+        blueprint.add_url_rule(json_twin(rule), f"{view.__name__}_json", respond, **options)
         blueprint.add_url_rule(f"/api{base}", f"{view.__name__}_api", respond, **options)
         return respond
 

@@ -14,6 +14,8 @@ import time
 
 from flask import Flask
 
+from nichegraph.web.context import json_twin
+
 # the pages with no required parameter, in the order a visitor meets them
 DEFAULT_PAGES = ("/", "/trends", "/landscape", "/graph", "/exports", "/evaluation")
 MAX_LANDSCAPES = 10  # each loaded network's landscape page too, up to this many
@@ -28,11 +30,7 @@ def addresses_to_warm(app: Flask) -> list[str]:
     if networks.status_code == 200:
         names = [row["name"] for row in (networks.get_json() or {}).get("networks", [])][:MAX_LANDSCAPES]
     pages = [*DEFAULT_PAGES, *(f"/landscape/{name}" for name in names)]
-    return [address for page in pages for address in (page, twin(page))]
-
-
-def twin(page: str) -> str:
-    return f"{page.rstrip('/') or '/index'}.json"
+    return [address for page in pages for address in (page, json_twin(page))]
 
 
 def warm_pages(app: Flask) -> str:
