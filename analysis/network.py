@@ -35,7 +35,8 @@ from nichegraph.queries import windows
 STREAM_CONTRIBUTIONS = """
 MATCH (d:Developer)-[c:CONTRIBUTED]->(r:Repo)
 WHERE $first <= c.month <= $last AND coalesce(d.isBot, false) = false
-RETURN r.name AS repo, collect(d.key) AS developers, collect(c.activity) AS activity
+WITH r.name AS repo, collect(d.key) AS developers, collect(c.activity) AS activity
+RETURN repo, developers, activity ORDER BY repo
 """
 
 # The same pair sums computed entirely in Cypher: only for the benchmark and the test
@@ -85,9 +86,8 @@ class WindowActivity:
     window: Window
     repos: list[str]
     developers: list[str]
-    # per developer: repository index -> summed monthly activity / months active
+    # per developer: repository index -> summed monthly activity
     activity: list[dict[int, float]]
-    months: list[dict[int, int]]
     repo_activity: list[float]
     repo_developers: list[int]
     rows: int
@@ -123,40 +123,46 @@ class WindowActivity:
 
 
 def stream_activity(graph: Graph, window: Window) -> WindowActivity:
+    """Read the window's contributions a repository at a time (in name order, so indexes do not
+    depend on load order); only the per-developer sums are kept, never all rows at once (at ten
+    times our data the rows alone took hundreds of MB)."""
     started = time.perf_counter()
     dev_index: dict[str, int] = {}
     developers: list[str] = []
     activity: list[dict[int, float]] = []
-    months: list[dict[int, int]] = []
-    records: list[tuple[str, list[str], list[float]]] = []
-    with graph.session() as session:
-        result = session.run(STREAM_CONTRIBUTIONS, first=window.first, last=window.last)
-        records = [(record["repo"], record["developers"], record["activity"]) for record in result]
-    records.sort(key=lambda item: item[0])
-    repos = [repo for repo, _, _ in records]
-    repo_activity = [0.0] * len(repos)
-    repo_developers = [0] * len(repos)
+    repos: list[str] = []
+    repo_activity: list[float] = []
+    repo_developers: list[int] = []
     rows = 0
-    for r, (_repo, keys, values) in enumerate(records):
-        rows += len(keys)
-        for key, value in zip(keys, values, strict=True):
-            dev = dev_index.get(key)
-            if dev is None:
-                dev = dev_index[key] = len(developers)
-                developers.append(key)
-                activity.append({})
-                months.append({})
-            if r not in activity[dev]:
-                repo_developers[r] += 1
-            activity[dev][r] = activity[dev].get(r, 0.0) + value
-            months[dev][r] = months[dev].get(r, 0) + 1
-            repo_activity[r] += value
+    with graph.session() as session:
+        for record in session.run(STREAM_CONTRIBUTIONS, first=window.first, last=window.last):
+            r = len(repos)
+            repos.append(record["repo"])
+            keys, values = record["developers"], record["activity"]
+            rows += len(keys)
+            seen = 0
+            total = 0.0
+            for key, value in zip(keys, values, strict=True):
+                dev = dev_index.get(key)
+                if dev is None:
+                    dev = dev_index[key] = len(developers)
+                    developers.append(key)
+                    activity.append({})
+                work = activity[dev]
+                if r not in work:
+                    seen += 1
+                    work[r] = value
+                else:
+                    work[r] += value
+                total += value
+            repo_activity.append(total)
+            repo_developers.append(seen)
     if not rows:
         data = windows.data_range(graph)
         held = f"the graph holds months {data.first}..{data.last}" if data else "the graph holds no monthly data"
         raise BadParameter(f"--window {window}: no contributions in this window ({held})")
     return WindowActivity(
-        window, repos, developers, activity, months, repo_activity, repo_developers, rows, time.perf_counter() - started
+        window, repos, developers, activity, repo_activity, repo_developers, rows, time.perf_counter() - started
     )
 
 

@@ -145,7 +145,6 @@ def build_network(stored: StoredNetwork, top_links: int = TOP_LINKS) -> Network:
         repos,
         [],
         [],
-        [],
         [total.get(repo, 0.0) for repo in repos],
         [0] * len(repos),
         len(stored.links),

@@ -21,7 +21,6 @@ def window_activity(contributions: dict[str, dict[str, float]], window: Window =
         repos=repos,
         developers=list(contributions),
         activity=activity,
-        months=[dict.fromkeys(work, 1) for work in activity],
         repo_activity=[sum(work.get(i, 0.0) for work in activity) for i in range(len(repos))],
         repo_developers=[sum(1 for work in activity if i in work) for i in range(len(repos))],
         rows=sum(len(work) for work in activity),

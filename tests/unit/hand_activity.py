@@ -21,9 +21,8 @@ def activity_of(by_developer: dict[str, dict[str, float]]) -> WindowActivity:
         for r, value in projects.items():
             repo_activity[r] += value
             repo_developers[r] += 1
-    months = [dict.fromkeys(projects, 1) for projects in activity]
     rows = sum(len(projects) for projects in activity)
-    return WindowActivity(parse_window("2022-04:2023-03"), repos, developers, activity, months, repo_activity,
+    return WindowActivity(parse_window("2022-04:2023-03"), repos, developers, activity, repo_activity,
                           repo_developers, rows)  # fmt: skip
 
 
