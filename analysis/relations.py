@@ -4,14 +4,18 @@ Each candidate pair gets the evidence in `pair_signals` and goes through rules i
 first that holds decides, and the relation keeps its rule, a reason in words and every number
 behind it. Pairs no rule speaks about are unrelated (nothing is stored).
 
-- upstream, different teams (U1): much of the downstream's core works in the upstream, little
-  the other way; the shared developers are not mostly the upstream's own people.
+- upstream, different teams (U1): much of the downstream's core (at least two of its developers)
+  works in the upstream, little the other way; the shared developers are not mostly the
+  upstream's own people.
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
 - upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
   shared developers are not mostly the upstream's own people, and the cores do not say the opposite.
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
+- competitor (C4): cores apart, OpenRank within a wider factor, both declare one kind of project in
+  their metadata (programming languages and their implementations, game engines, package
+  managers), and the data links them.
 - competitor (C3): cores apart, comparable weight, GitHub metadata somewhat alike and alike
   positions (neighbour profiles or common neighbours); a candidate (confidence under 0.5).
 - competitor (C2): cores apart, comparable weight, one niche, shared users well beyond random
@@ -21,7 +25,8 @@ behind it. Pairs no rule speaks about are unrelated (nothing is stored).
   organisation) or the other's name extends its name (react, react-native).
 - peer: a significant link whose cores overlap (one team or family) with no direction.
 
-Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers.
+Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers. A
+documentation repository (by its name) is never upstream of a code project, nor anyone's rival.
 """
 
 from __future__ import annotations
@@ -155,6 +160,7 @@ class Relation:
             "targetNamesSource": names_ts,
             "sourceHeadsTarget": heads_st,
             "targetHeadsSource": heads_ts,
+            "sharedKind": s.shared_kind,
             "sourceShare": self.source_share,
             "targetShare": self.target_share,
             "topDevelopers": self.top_developers,

@@ -105,6 +105,7 @@ def test_programming_languages_are_rivals_by_the_kind_they_declare(with_metadata
         assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
         assert row["metadataSimilarity"] < 0.25  # under C1's bar: the words alone would not say it
         assert "programming language" in found.reason and found.confidence == pytest.approx(0.7)
+        assert row["sharedKind"] == "programming language"
 
 
 def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> None:
