@@ -6,7 +6,7 @@ behind it. Pairs no rule speaks about are unrelated (nothing is stored).
 
 - upstream, different teams (U1): much of the downstream's core (at least two of its developers)
   works in the upstream, little the other way; the shared developers are not mostly the
-  upstream's own people.
+  upstream's own people; the two do not declare one kind (two languages are no dependency).
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
 - upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
@@ -364,6 +364,7 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
                 and d.openrank_up >= p.upstream_min_openrank * d.openrank_down
                 and d.core_count_down >= p.upstream_min_count
                 and s.shared >= p.upstream_min_shared
+                and s.shared_kind is None
             ):
                 confidence = u1_confidence(d)
                 reason = (

@@ -60,6 +60,17 @@ def test_u1_needs_two_core_developers() -> None:
     assert v.confidence == pytest.approx(1.0 * 2 / 3)  # contrast 0.30 / 0.30, support 2/3
 
 
+def test_one_declared_kind_is_no_dependency_by_core_crossing() -> None:
+    # a fifth of b's core (3 developers) works in a, none the other way: U1, unless both declare
+    # one kind (two languages: their people work on both, b is not built on a)
+    s = replace(BASE, core_ba=0.2, core_count_ba=3, lean=1.7, openrank_a=430.0, openrank_b=170.0)
+    assert verdict(s).rule == "U1"
+    assert verdict(replace(s, shared_kind="programming language")) is None  # nor C4: the cores mix
+    # named by the other, it is still upstream (deno names TypeScript and is built on it)
+    named = verdict(replace(s, shared_kind="programming language", b_names_a=True))
+    assert (named.relation, named.source_is_a, named.rule) == (UPSTREAM, True, "U3")
+
+
 def test_documentation_is_never_upstream_of_what_it_documents() -> None:
     # b's core (9 developers, 45% of its activity) writes in a: U1 would make a upstream of b; when
     # a is a documentation repository that is the writers' work, not a dependency
