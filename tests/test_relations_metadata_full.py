@@ -106,6 +106,12 @@ def test_programming_languages_are_rivals_by_the_kind_they_declare(with_metadata
         assert row["metadataSimilarity"] < 0.25  # under C1's bar: the words alone would not say it
         assert "programming language" in found.reason and found.confidence == pytest.approx(0.7)
         assert row["sharedKind"] == "programming language"
+    # go and zig both say "programming language"; a fifth of zig's core works in go (U1 used to make
+    # go upstream of zig): two languages are no dependency by core crossing
+    assert "programming language" in file_row("golang/go")["description"].lower()
+    assert "programming language" in file_row("ziglang/zig")["description"].lower()
+    zig = with_metadata.find("golang/go", "ziglang/zig")
+    assert zig is None or zig.relation != "upstream", zig and zig.reason
 
 
 def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> None:
