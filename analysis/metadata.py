@@ -65,12 +65,38 @@ STOP_WORDS = frozenset(
 )
 
 
+# Kinds of project a description or topic list declares, as (description phrases, topics). Two
+# projects of one kind do the same job even when their words differ ("The Swift Programming
+# Language", rust's topics `compiler language rust`): what a language is about is its own name.
+LANGUAGE = "programming language"
+KINDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    LANGUAGE: (("programming language",), frozenset({"language", "programming-language"})),
+    "game engine": (("game engine",), frozenset({"game-engine"})),
+    "package manager": (("package manager",), frozenset({"package-manager"})),
+}
+# ... and a language's implementation declares it too: "The PHP Interpreter", "Node.js JavaScript
+# runtime", when the description names a language GitHub knows (a `language` value of the projects)
+IMPLEMENTS = frozenset({"compiler", "interpreter", "runtime"})
+
+
 @dataclass(frozen=True)
 class RepoMetadata:
     repo: str
     description: str = ""
     topics: tuple[str, ...] = ()
     language: str | None = None
+
+    def kinds(self, languages: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The kinds of project the metadata declares it to be (KINDS): what it is, not what it is
+        about; "The Go programming language" declares a programming language, and so does a
+        compiler, interpreter or runtime whose description names one of `languages`."""
+        text = self.description.lower()
+        topics = {topic.lower() for topic in self.topics}
+        kinds = {kind for kind, (phrases, tags) in KINDS.items() if topics & tags or any(p in text for p in phrases)}
+        words = set(WORD.findall(text))
+        if words & IMPLEMENTS and words & languages:
+            kinds.add(LANGUAGE)
+        return frozenset(kinds)
 
     def terms(self) -> set[str]:
         """Topics and the description's words, lower-cased, stop words left out."""
@@ -98,6 +124,7 @@ class MetadataIndex:
     terms: dict[str, set[str]] = field(init=False)
     vectors: dict[str, dict[str, float]] = field(init=False)
     shared_names: set[str] = field(init=False)
+    declared: dict[str, frozenset[str]] = field(init=False)  # the kinds each project declares
 
     def __post_init__(self) -> None:
         # "framework" (laravel/framework, nuxt/framework) or "docs" name no project in particular
@@ -108,6 +135,8 @@ class MetadataIndex:
         owners = Counter(owner for owner, name in (repo.split("/", 1) for repo in every) if owner in name)
         self.shared_names |= {owner for owner, count in owners.items() if count > 1}
         self.terms = {repo: meta.terms() for repo, meta in self.metadata.items()}
+        languages = frozenset(meta.language.lower() for meta in self.metadata.values() if meta.language)
+        self.declared = {repo: meta.kinds(languages) for repo, meta in self.metadata.items()}
         documents = [terms for terms in self.terms.values() if terms]
         frequency: Counter[str] = Counter(term for terms in documents for term in terms)
         count = len(documents)
@@ -117,6 +146,10 @@ class MetadataIndex:
             weights = {t: math.log(count / frequency[t]) for t in terms if frequency[t] < count}
             norm = math.sqrt(sum(w * w for w in weights.values()))
             self.vectors[repo] = {t: w / norm for t, w in weights.items()} if norm else {}
+
+    def shared_kind(self, a: str, b: str) -> str | None:
+        """A kind both projects' metadata declare (KINDS), if any."""
+        return min(self.declared.get(a, frozenset()) & self.declared.get(b, frozenset()), default=None)
 
     def similarity(self, a: str, b: str) -> float | None:
         """Cosine of the two projects' weighted terms; None when either has no metadata."""

@@ -7,6 +7,7 @@ published OpenRank, or, when loaded, from GitHub metadata; none from labels.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -125,6 +126,9 @@ class PairSignals:
     shared_terms: list[str]
     a_heads_b: bool = False  # a is the flagship of b's organisation, or b's name extends a's (react, react-native)
     b_heads_a: bool = False
+    shared_kind: str | None = None  # a kind of project both declare in their metadata ("programming language")
+    a_docs: bool = False  # a is a documentation repository (by its name: dotnet/docs, kubernetes/website)
+    b_docs: bool = False
 
     def openrank_ratio(self) -> float:
         low, high = sorted((self.openrank_a, self.openrank_b))
@@ -211,6 +215,9 @@ class SignalSource:
             shared_terms=meta.shared_terms(name_a, name_b) if meta else [],
             a_heads_b=heads(name_a, name_b, self.flagships),
             b_heads_a=heads(name_b, name_a, self.flagships),
+            shared_kind=meta.shared_kind(name_a, name_b) if meta else None,
+            a_docs=is_docs(name_a),
+            b_docs=is_docs(name_b),
         )
 
 
@@ -246,3 +253,16 @@ def extends(name: str, base: str) -> bool:
     """`name` holds `base` as a run of its hyphen-separated words, and is longer."""
     words, part = name.split("-"), base.split("-")
     return name != base and any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+# a word of a repository's name that makes it a project's documentation or web site
+DOCS_WORDS = frozenset({"doc", "docs", "documentation", "website", "site"})
+WEB_ADDRESS = re.compile(r"\.(io|com|org|dev|net)$")
+
+
+def is_docs(repo: str) -> bool:
+    """Whether a repository is, by its name, a documentation or web-site repository: a word of its
+    name is docs, documentation, website... (dotnet/docs, AspNetCore.Docs, openshift-docs,
+    kubernetes/website) or the name is a web address (home-assistant.io, developer.chrome.com)."""
+    name = repo.lower().split("/", 1)[1]
+    return bool(DOCS_WORDS & set(re.split(r"[-._]", name))) or bool(WEB_ADDRESS.search(name))

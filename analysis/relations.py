@@ -4,14 +4,18 @@ Each candidate pair gets the evidence in `pair_signals` and goes through rules i
 first that holds decides, and the relation keeps its rule, a reason in words and every number
 behind it. Pairs no rule speaks about are unrelated (nothing is stored).
 
-- upstream, different teams (U1): much of the downstream's core works in the upstream, little
-  the other way; the shared developers are not mostly the upstream's own people.
+- upstream, different teams (U1): much of the downstream's core (at least two of its developers)
+  works in the upstream, little the other way; the shared developers are not mostly the
+  upstream's own people; the two do not declare one kind (two languages are no dependency).
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
 - upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
   shared developers are not mostly the upstream's own people, and the cores do not say the opposite.
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
+- competitor (C4): cores apart, OpenRank within a wider factor, both declare one kind of project in
+  their metadata (programming languages and their implementations, game engines, package
+  managers), and the data links them.
 - competitor (C3): cores apart, comparable weight, GitHub metadata somewhat alike and alike
   positions (neighbour profiles or common neighbours); a candidate (confidence under 0.5).
 - competitor (C2): cores apart, comparable weight, one niche, shared users well beyond random
@@ -21,7 +25,8 @@ behind it. Pairs no rule speaks about are unrelated (nothing is stored).
   organisation) or the other's name extends its name (react, react-native).
 - peer: a significant link whose cores overlap (one team or family) with no direction.
 
-Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers.
+Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers. A
+documentation repository (by its name) is never upstream of a code project, nor anyone's rival.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ RULE_NAMES = {
     "C1": "competitor, alike by metadata",
     "C2": "competitor, alike by position",
     "C3": "competitor, alike by metadata and position",
+    "C4": "competitor, the same declared kind",
     "P": "peer, one team",
     "H": "peer, distribution hub",
 }
@@ -62,6 +68,8 @@ class RelationParams:
     same_team_core: float = 0.30  # above this the upstream's core also runs the downstream: one team
     same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
     lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
+    upstream_min_count: int = 2  # U1: core developers of the downstream active upstream, at least
+    upstream_min_shared: int = 1  # U1: shared developers, at least
     upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's (U1)
     named_max_reverse_gap: float = 0.10  # U3: the cores may point the other way by at most this
     named_min_lean: float = -1.0  # U3: the shared developers may lean towards the upstream at most this much
@@ -78,6 +86,8 @@ class RelationParams:
     rival_max_reach_gap: int = 25  # C2: a foundation and its dependant are not rivals
     flagship_min_core: float = 0.1  # U4: mean core crossing at least (one team or family)
     flagship_confidence: float = 0.6  # U4: right 4 of 5 times on the judged pairs, a name is no proof
+    kind_confidence: float = 0.7  # C4: right on every dev-label claim, but mostly one clique of languages
+    kind_max_openrank_ratio: float = 6.0  # C4: OpenRanks within this factor
     peer_min_core: float = 0.2  # peers: mean core crossing at least (one team or family)
 
     def check(self) -> RelationParams:
@@ -150,6 +160,7 @@ class Relation:
             "targetNamesSource": names_ts,
             "sourceHeadsTarget": heads_st,
             "targetHeadsSource": heads_ts,
+            "sharedKind": s.shared_kind,
             "sourceShare": self.source_share,
             "targetShare": self.target_share,
             "topDevelopers": self.top_developers,
@@ -291,6 +302,8 @@ class Direction:
     openrank_down: float
     down_names_up: bool
     up_names_down: bool
+    up_docs: bool = False  # the would-be upstream is a documentation repository
+    down_docs: bool = False
 
     @property
     def gap(self) -> float:
@@ -310,6 +323,8 @@ def directions(s: PairSignals) -> tuple[Direction, Direction]:
         s.openrank_b,
         s.b_names_a,
         s.a_names_b,
+        s.a_docs,
+        s.b_docs,
     )
     b_up = Direction(
         False,
@@ -322,12 +337,16 @@ def directions(s: PairSignals) -> tuple[Direction, Direction]:
         s.openrank_a,
         s.a_names_b,
         s.b_names_a,
+        s.b_docs,
+        s.a_docs,
     )
     return a_up, b_up
 
 
 def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Verdict | None:
     for d in directions(s):
+        if d.up_docs and not d.down_docs:
+            continue  # documentation serves what it documents: the cores it draws are its writers, not its users
         up, down = (repos[s.a], repos[s.b]) if d.up_is_a else (repos[s.b], repos[s.a])
         flows = (
             f"{d.core_down_up:.0%} of {down}'s core activity is by developers also active in {up}, "
@@ -340,7 +359,13 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
             else f"gap {d.previous_gap:+.0%} in the window before"
         )
         if d.core_down_up >= p.upstream_min_core and d.gap >= p.upstream_gap and d.lean_down >= p.lean_floor:
-            if d.core_up_down <= p.same_team_core and d.openrank_up >= p.upstream_min_openrank * d.openrank_down:
+            if (
+                d.core_up_down <= p.same_team_core
+                and d.openrank_up >= p.upstream_min_openrank * d.openrank_down
+                and d.core_count_down >= p.upstream_min_count
+                and s.shared >= p.upstream_min_shared
+                and s.shared_kind is None
+            ):
                 confidence = u1_confidence(d)
                 reason = (
                     f"U1 ({RULE_NAMES['U1']}): {flows}; {leans}; {persists}; "
@@ -368,28 +393,40 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
 
 
 def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Verdict | None:
-    if max(s.core_ab, s.core_ba) > p.rival_max_core or s.openrank_ratio() > p.rival_max_openrank_ratio:
+    # one declared kind says "the same job" by itself; weight still has to be comparable, less so
+    max_ratio = p.kind_max_openrank_ratio if s.shared_kind is not None else p.rival_max_openrank_ratio
+    if max(s.core_ab, s.core_ba) > p.rival_max_core or s.openrank_ratio() > max_ratio:
         return None
     if s.a_names_b or s.b_names_a:
         return None  # one describes itself by the other: built on it, not instead of it
+    if s.a_docs or s.b_docs:
+        return None  # documentation serves its project; it does the job of no other project
     cores = f"cores apart ({s.core_ab:.0%} / {s.core_ba:.0%} of each core's activity crosses over)"
     weight = f"OpenRank {s.openrank_a:.0f} vs {s.openrank_b:.0f}"
     users = f"{s.shared} shared developers, {s.lift:.1f}x random mixing"
     metadata = s.metadata_similarity
     tied = (s.shared >= 1 and s.lift >= 3) or s.common >= 2  # shared users, or common neighbours
     alike = f"GitHub metadata {metadata or 0:.0%} alike ({', '.join(s.shared_terms) or 'their descriptions'})"
-    if metadata is not None and metadata >= p.rival_min_metadata and tied:
+    comparable = s.openrank_ratio() <= p.rival_max_openrank_ratio
+    if metadata is not None and metadata >= p.rival_min_metadata and tied and comparable:
         reason = f"C1 ({RULE_NAMES['C1']}): {alike}; {cores}; {users}; {s.common} common neighbours; {weight}"
         return Verdict(COMPETITOR, True, "C1", c1_confidence(s), reason)
+    if s.shared_kind is not None and tied:
+        reason = (
+            f"C4 ({RULE_NAMES['C4']}): both declare themselves a {s.shared_kind} in their GitHub metadata; "
+            f"{alike}; {cores}; {users}; {s.common} common neighbours; {weight}"
+        )
+        return Verdict(COMPETITOR, True, "C4", p.kind_confidence, reason)
     placed = s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common
-    if metadata is not None and metadata >= p.rival_min_metadata_placed and placed and tied:
+    if metadata is not None and metadata >= p.rival_min_metadata_placed and placed and tied and comparable:
         reason = (
             f"C3 ({RULE_NAMES['C3']}): {alike}; neighbourhoods {s.similarity:.0%} alike, {s.common} common "
             f"neighbours; {cores}; {users}; {weight}"
         )
         return Verdict(COMPETITOR, True, "C3", c3_confidence(s), reason)
     if (
-        s.same_niche
+        comparable
+        and s.same_niche
         and s.shared >= p.rival_min_shared
         and s.lift >= p.rival_min_lift
         and (s.similarity >= p.rival_min_similarity or s.common >= p.rival_min_common)

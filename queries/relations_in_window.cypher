@@ -20,7 +20,7 @@
 //   linked              true when the pair is a stored COLLABORATES link
 //   sameNiche           true when both are in one niche
 //   topDevelopers       the shared developers who carry the link most
-//   rule                the rule that decided: U1, U2, U3 (upstream), C1, C2 (competitor), P, H (peer); docs/niches.md
+//   rule                the rule that decided: U1..U4 (upstream), C1..C4 (competitor), P, H (peer); docs/niches.md
 //   lean                > 0: the shared developers are at home in the target beyond its size (its people come to the source)
 //   metadataSimilarity  how alike their GitHub topics and descriptions are (tf-idf cosine), null without metadata
 //   reason              the rule that decided, in words

@@ -64,7 +64,7 @@ def test_every_relation_carries_its_evidence(full_graph: Graph, analysed: Analys
             assert row["rule"] in {"U1", "U2", "U3", "U4"} and not {row["source"], row["target"]} & hubs
         if row["relation"] == "competitor":
             assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
-            assert row["rule"] in {"C1", "C3"} or row["sameNiche"]
+            assert row["rule"] in {"C1", "C3", "C4"} or row["sameNiche"]
         if row["relation"] == "peer":
             assert (row["sourceCoreInTarget"] + row["targetCoreInSource"]) / 2 >= 0.2
             assert (row["rule"] == "H") == bool({row["source"], row["target"]} & hubs)
@@ -99,6 +99,37 @@ def test_the_organisations_flagship_heads_a_pair_without_direction(full_graph: G
         for r in full_graph.read("MATCH (r:Repo) WHERE r.name STARTS WITH 'kubernetes/' RETURN r.name AS name")
     }
     assert [name for name in others if name.split("/")[1] == "kubernetes"] == ["kubernetes/kubernetes"]
+
+
+# the snapshot's documentation and web-site repositories, listed by hand from their names
+DOCS = {
+    "cloudflare/cloudflare-docs", "MicrosoftDocs/msteams-docs", "MicrosoftDocs/azure-docs",
+    "MicrosoftDocs/microsoft-365-docs", "GoogleChrome/developer.chrome.com", "dotnet/AspNetCore.Docs", "dotnet/docs",
+    "docker/docs", "openshift/openshift-docs", "kubernetes/website", "ethereum/ethereum-org-website",
+    "newrelic/docs-website", "microsoftgraph/microsoft-graph-docs", "home-assistant/home-assistant.io", "github/docs",
+}  # fmt: skip
+
+
+def test_documentation_is_upstream_of_no_project_and_rival_of_none(analysed: Analysed) -> None:
+    """openshift/openshift-docs draws the cores of the projects it documents (their people write its
+    pages) and came out upstream of them (kubevirt at 0.92); documentation serves what it documents
+    and does no other project's job."""
+    for relation in analysed.relations.relations:
+        if relation.relation == "upstream" and relation.source in DOCS:
+            assert relation.target in DOCS, relation.reason  # docs upstream of docs only (translations)
+        if relation.relation == "competitor":
+            assert not {relation.source, relation.target} & DOCS, relation.reason
+    kubevirt = analysed.relations.find("openshift/openshift-docs", "kubevirt/kubevirt")
+    assert kubevirt is None or kubevirt.relation != "upstream" or kubevirt.source == "kubevirt/kubevirt"
+
+
+def test_an_upstream_by_core_crossing_rests_on_two_core_developers(analysed: Analysed) -> None:
+    """One core developer active in another project is no evidence of a direction (ValveSoftware/Proton
+    was upstream of mastodon by one developer)."""
+    u1 = [r for r in analysed.relations.relations if r.rule == "U1"]
+    assert u1 and all(r.row()["targetCoreCrossing"] >= 2 for r in u1)
+    proton = analysed.relations.find("ValveSoftware/Proton", "mastodon/mastodon")
+    assert proton is None or proton.relation != "upstream"
 
 
 def test_hubs_never_make_a_pair_look_upstream(full_graph: Graph, analysed: Analysed) -> None:

@@ -83,9 +83,40 @@ def test_rivals_alike_by_metadata_and_position(with_metadata: RelationResult) ->
     assert found.confidence == pytest.approx(0.35 + 0.5 * row["metadataSimilarity"])
 
 
+def file_row(repo: str) -> dict[str, str]:
+    for row in csv.DictReader(METADATA_FILE.open(encoding="utf-8")):
+        if row["repo"] == repo:
+            return row
+    raise AssertionError(f"{repo} is not in {METADATA_FILE}")
+
+
+def test_programming_languages_are_rivals_by_the_kind_they_declare(with_metadata: RelationResult) -> None:
+    # cpython: "The Python programming language"; rust: topic `language`; php-src: "The PHP
+    # Interpreter", and PHP is a language the file gives other projects (laravel's). Their words
+    # share little else (php-src and cpython: nothing), cores apart: one declared kind, C4.
+    assert "programming language" in file_row("python/cpython")["description"].lower()
+    assert "language" in file_row("rust-lang/rust")["topics"].split("|")
+    assert file_row("php/php-src")["description"] == "The PHP Interpreter"
+    assert file_row("laravel/framework")["language"] == "PHP"
+    for a, b in [("python/cpython", "rust-lang/rust"), ("php/php-src", "python/cpython")]:
+        found = with_metadata.find(a, b)
+        assert found is not None and (found.relation, found.rule) == ("competitor", "C4"), found and found.reason
+        row = found.row()
+        assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+        assert row["metadataSimilarity"] < 0.25  # under C1's bar: the words alone would not say it
+        assert "programming language" in found.reason and found.confidence == pytest.approx(0.7)
+        assert row["sharedKind"] == "programming language"
+    # go and zig both say "programming language"; a fifth of zig's core works in go (U1 used to make
+    # go upstream of zig): two languages are no dependency by core crossing
+    assert "programming language" in file_row("golang/go")["description"].lower()
+    assert "programming language" in file_row("ziglang/zig")["description"].lower()
+    zig = with_metadata.find("golang/go", "ziglang/zig")
+    assert zig is None or zig.relation != "upstream", zig and zig.reason
+
+
 def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> None:
     rules = {r.rule for r in with_metadata.relations}
-    assert {"U3", "C1", "C3"} <= rules
+    assert {"U3", "C1", "C3", "C4"} <= rules
     for relation in with_metadata.relations:
         row = relation.row()
         if relation.rule == "U3":
@@ -95,6 +126,11 @@ def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> 
             assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
             assert not (row["sourceNamesTarget"] or row["targetNamesSource"])
             assert row["metadataSimilarity"] >= (0.25 if relation.rule == "C1" else 0.12)
+        if relation.rule == "C4":
+            assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+            assert not (row["sourceNamesTarget"] or row["targetNamesSource"])
+            low, high = sorted((row["sourceOpenrank"], row["targetOpenrank"]))
+            assert high <= 6 * low and "declare themselves a" in relation.reason
         if relation.rule == "C3":
             assert row["metadataSimilarity"] < 0.25 and relation.confidence < 0.5
             assert row["commonNeighbours"] >= 5 or row["profileSimilarity"] >= 0.3

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from nichegraph.analysis.metadata import RepoMetadata, metadata_index
-from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, extends, flagships, heads, lean
+from nichegraph.analysis.pair_signals import CoreCrossing, PairSignals, extends, flagships, heads, is_docs, lean
 from nichegraph.analysis.relations import COMPETITOR, PEER, UPSTREAM, RelationParams, classify_relations, decide
 from tests.unit.hand_activity import activity_of, network_of
 
@@ -48,6 +48,79 @@ def test_u1_guards() -> None:
     # a hub is never upstream or downstream
     hub = verdict(s, frozenset({0}))
     assert hub is None or hub.relation != UPSTREAM
+
+
+def test_u1_needs_two_core_developers() -> None:
+    # 30% of b's core works in a, none the other way, but it is one developer: no evidence of a
+    # direction (gitea -> renovate, Proton -> mastodon were such claims)
+    s = replace(BASE, core_ba=0.30, core_count_ba=1, lean=2.0, openrank_a=300.0, openrank_b=200.0)
+    assert verdict(s) is None
+    v = verdict(replace(s, core_count_ba=2))
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U1")
+    assert v.confidence == pytest.approx(1.0 * 2 / 3)  # contrast 0.30 / 0.30, support 2/3
+
+
+def test_one_declared_kind_is_no_dependency_by_core_crossing() -> None:
+    # a fifth of b's core (3 developers) works in a, none the other way: U1, unless both declare
+    # one kind (two languages: their people work on both, b is not built on a)
+    s = replace(BASE, core_ba=0.2, core_count_ba=3, lean=1.7, openrank_a=430.0, openrank_b=170.0)
+    assert verdict(s).rule == "U1"
+    assert verdict(replace(s, shared_kind="programming language")) is None  # nor C4: the cores mix
+    # named by the other, it is still upstream (deno names TypeScript and is built on it)
+    named = verdict(replace(s, shared_kind="programming language", b_names_a=True))
+    assert (named.relation, named.source_is_a, named.rule) == (UPSTREAM, True, "U3")
+
+
+def test_documentation_is_never_upstream_of_what_it_documents() -> None:
+    # b's core (9 developers, 45% of its activity) writes in a: U1 would make a upstream of b; when
+    # a is a documentation repository that is the writers' work, not a dependency
+    s = replace(BASE, core_ba=0.45, core_count_ba=9, lean=1.5, openrank_a=300.0, openrank_b=200.0)
+    assert verdict(s).rule == "U1"
+    assert verdict(replace(s, a_docs=True)).rule == "P"  # mean core crossing 0.225: one family, no direction
+    # the other way round stands: a project upstream of its documentation
+    assert verdict(replace(s, b_docs=True)).rule == "U1"
+    # and two documentation repositories may be upstream of each other (translations)
+    assert verdict(replace(s, a_docs=True, b_docs=True)).rule == "U1"
+    # named by the downstream (U3) does not make documentation upstream either
+    named = replace(BASE, core_ba=0.04, lean=1.3, b_names_a=True)
+    assert verdict(named).rule == "U3" and verdict(replace(named, a_docs=True)) is None
+
+
+def test_documentation_does_the_job_of_no_other_project() -> None:
+    # C1 would hold (metadata 40% alike, cores apart, shared users): not with a docs repository
+    s = replace(BASE, shared=3, lift=5.0, metadata_similarity=0.4, common=2)
+    assert verdict(s).rule == "C1"
+    assert verdict(replace(s, a_docs=True)) is None and verdict(replace(s, b_docs=True)) is None
+
+
+def test_documentation_repositories_by_name() -> None:
+    docs = ["dotnet/docs", "dotnet/AspNetCore.Docs", "openshift/openshift-docs", "kubernetes/website",
+            "home-assistant/home-assistant.io", "GoogleChrome/developer.chrome.com",
+            "newrelic/docs-website"]  # fmt: skip
+    code = ["docker/compose", "dotnet/runtime", "vercel/next.js", "nodejs/node", "sitespeedio/browsertime",
+            "facebook/docusaurus", "mdn/content"]  # fmt: skip
+    assert [repo for repo in docs if not is_docs(repo)] == []
+    assert [repo for repo in code if is_docs(repo)] == []  # next.js is no web address, docusaurus no "docs" word
+
+
+def test_c4_one_declared_kind() -> None:
+    # metadata barely alike (5%: "The Go programming language" / "The PHP Interpreter"), but both
+    # declare a programming language; cores apart, two common neighbours, OpenRank 100 vs 100
+    s = replace(BASE, shared=0, lift=0.0, metadata_similarity=0.05, common=2, shared_kind="programming language")
+    v = verdict(s)
+    assert (v.relation, v.rule, v.confidence) == (COMPETITOR, "C4", 0.7)
+    assert "programming language" in v.reason
+    assert verdict(replace(s, shared_kind=None)) is None
+    assert verdict(replace(s, common=1)) is None  # nothing in the data ties them
+    assert verdict(replace(s, core_ab=0.15, core_count_ab=3)) is None  # cores mix
+    assert verdict(replace(s, a_names_b=True)).rule == "U3"  # built on it (deno names rust), not instead of it
+    # OpenRank within a factor 6 for one declared kind (5 here), not beyond (7)
+    assert verdict(replace(s, openrank_a=500.0)).rule == "C4"
+    assert verdict(replace(s, openrank_a=700.0)) is None
+    # ... and the wider factor is for C4 alone: metadata alike (C1's bar) at factor 5 is no rival
+    assert verdict(replace(s, openrank_a=500.0, shared_kind=None, metadata_similarity=0.4)) is None
+    # C1 goes first when the metadata is alike anyway
+    assert verdict(replace(s, metadata_similarity=0.4)).rule == "C1"
 
 
 def test_u2_one_team_needs_lean_and_persistence() -> None:
@@ -227,3 +300,47 @@ def test_an_owner_with_several_repositories_of_its_name_names_none_of_them() -> 
     # the run-together owner and name stays specific
     index = metadata_index([RepoMetadata("x/tool", "A client for azureazure-cli", ())], ["Azure/azure-cli"])
     assert index.names("x/tool", "Azure/azure-cli")
+
+
+def test_kinds_a_project_declares() -> None:
+    languages = frozenset({"php", "javascript", "c#", "go"})
+    kinds = {
+        meta.repo: meta.kinds(languages)
+        for meta in [
+            RepoMetadata("golang/go", "The Go programming language", ("go",)),
+            RepoMetadata("rust-lang/rust", "Empowering everyone to build reliable software", ("compiler", "language")),
+            RepoMetadata("php/php-src", "The PHP Interpreter", ()),
+            RepoMetadata("nodejs/node", "Node.js JavaScript runtime", ("nodejs",)),
+            RepoMetadata("dotnet/roslyn", "The Roslyn .NET compiler provides C# and Visual Basic languages", ()),
+            RepoMetadata("microsoft/onnxruntime", "ONNX Runtime: high performance ML inferencing", ()),
+            RepoMetadata("apache/tvm", "Open Machine Learning Compiler Framework", ("compiler",)),
+            RepoMetadata("x/runner", "A runtime for containers, in Go", ()),
+            RepoMetadata("godotengine/godot", "Multi-platform 2D and 3D game engine", ()),
+            RepoMetadata("microsoft/vcpkg", "C++ Library Manager", ("package-manager",)),
+        ]
+    }
+    language = frozenset({"programming language"})
+    assert kinds["golang/go"] == kinds["rust-lang/rust"] == language  # by the phrase, by the topic
+    assert kinds["php/php-src"] == kinds["nodejs/node"] == kinds["dotnet/roslyn"] == language  # implementations
+    # a runtime or compiler of no language GitHub knows is not a language (a topic `compiler` is no kind)
+    assert kinds["microsoft/onnxruntime"] == kinds["apache/tvm"] == frozenset()
+    # the language's name must be a word of the description ("Go" here: a runtime written in Go claims it)
+    assert kinds["x/runner"] == language
+    assert kinds["godotengine/godot"] == frozenset({"game engine"})
+    assert kinds["microsoft/vcpkg"] == frozenset({"package manager"})
+
+
+def test_shared_kind_reads_the_languages_from_the_projects() -> None:
+    index = metadata_index(
+        [
+            RepoMetadata("php/php-src", "The PHP Interpreter", (), "C"),
+            RepoMetadata("golang/go", "The Go programming language", ("go",), "Go"),
+            RepoMetadata("laravel/framework", "A web application framework", ("php",), "PHP"),
+            RepoMetadata("x/onnxruntime", "ONNX Runtime", (), "C++"),
+        ]
+    )
+    # "PHP" is a language GitHub gives laravel: the PHP interpreter declares a language
+    assert index.shared_kind("php/php-src", "golang/go") == "programming language"
+    assert index.shared_kind("golang/go", "laravel/framework") is None  # laravel declares no kind
+    assert index.shared_kind("golang/go", "x/onnxruntime") is None
+    assert index.shared_kind("golang/go", "nobody/none") is None
