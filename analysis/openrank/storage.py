@@ -295,7 +295,7 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
         for statement in REMOVE_OLD_LAYOUTS:
             graph.run_autocommit(statement)
     repo_rows = [{"name": n, "month": m, "value": v} for n, m, v in run.values(REPO)]
-    developers = int(np.unique(np.concatenate([m.developer_index for m in run.months])).size) if run.months else 0
+    developers = int(_valued(run).sum())
     if progress is not None:
         progress.note(f"writing {len(repo_rows):,} repository-months and {developers:,} developers' series")
     window = {"first": run.window.first, "last": run.window.last}
@@ -327,8 +327,8 @@ def _write_developers(graph: Graph, run: OpenRankRun, target: Slot, keep: Slot |
     # values, the current one; listed as the target's holders before any is written
     others = slot_holders(graph, target)
     if keep is not None:
-        others = np.union1d(others, slot_holders(graph, keep))
-    graph.write(SET_SLOT_HOLDERS, slot=target.name, ids=np.union1d(others, written).tolist())
+        others = _unique(np.concatenate([others, slot_holders(graph, keep)]))
+    graph.write(SET_SLOT_HOLDERS, slot=target.name, ids=_unique(np.concatenate([others, written])).tolist())
     statement = REPLACE_DEVELOPERS if keep is None else MERGE_DEVELOPERS
 
     def write(columns: dict[str, list[object]]) -> None:
@@ -346,7 +346,7 @@ def _write_developers(graph: Graph, run: OpenRankRun, target: Slot, keep: Slot |
         for future in pending:
             future.result()
     # the others: cleared, or (a run that keeps values) given their current months outside the window
-    others = np.setdiff1d(others, written).tolist()
+    others = others[~np.isin(others, written, assume_unique=True)].tolist()
     for start in range(0, len(others), WRITE_BATCH):
         graph.write(
             CLEAR_DEVELOPERS if keep is None else KEEP_OTHER_DEVELOPERS,
@@ -361,7 +361,21 @@ def _written_ids(run: OpenRankRun) -> np.ndarray:
     """The node ids of the developers a run gives a value (sorted)."""
     if not run.months or not isinstance(run.developers, NodeIds):
         return np.zeros(0, dtype=np.int64)
-    return np.unique(run.developers.ids[np.concatenate([m.developer_index for m in run.months])])
+    return np.sort(run.developers.ids[_valued(run)])
+
+
+def _valued(run: OpenRankRun) -> np.ndarray:
+    """Which developers (by index) have a value in some month of the run."""
+    valued = np.zeros(len(run.developers), dtype=bool)
+    for month in run.months:
+        valued[month.developer_index] = True
+    return valued
+
+
+def _unique(ids: np.ndarray) -> np.ndarray:
+    """Sorted distinct ids. np.unique hashes: 2.3 s for 2 million ids, against 0.1 s sorted."""
+    ids = np.sort(ids)
+    return ids[np.r_[True, ids[1:] != ids[:-1]]] if ids.size else ids
 
 
 def slot_holders(graph: Graph, slot: Slot) -> np.ndarray:
@@ -369,7 +383,7 @@ def slot_holders(graph: Graph, slot: Slot) -> np.ndarray:
     ids = graph.read(SLOT_HOLDERS, slot=slot.name)[0]["ids"]
     if ids is None:
         ids = graph.read(SCAN_SLOT_HOLDERS, seriesKey=slot.keys["seriesKey"])[0]["ids"]
-    return np.unique(np.asarray(ids, dtype=np.int64))
+    return _unique(np.asarray(ids, dtype=np.int64))
 
 
 def record_run(graph: Graph, run: OpenRankRun, run_id: str) -> None:
