@@ -47,11 +47,15 @@ CREATE INDEX contributed_month IF NOT EXISTS FOR ()-[c:CONTRIBUTED]-() ON (c.mon
 // --- OpenRank and trends (issue 4) ----------------------------------------------------
 // One node per `nichegraph openrank` run: its window, parameters and timing. Computed values
 // live beside the published ones, in the run's slot A or B: RepoMonth.openrankComputedA, and on
-// Developer the parallel arrays openrankMonthsA / openrankComputedA (docs/openrank.md, "Storage").
+// Developer one array openrankSeriesA (docs/openrank.md, "Storage").
 CREATE CONSTRAINT openrank_run_id IF NOT EXISTS
 FOR (o:OpenRankRun) REQUIRE o.id IS UNIQUE;
 // Readers find the run whose values they read (`current: true`) before reading them.
 CREATE INDEX openrank_run_current IF NOT EXISTS FOR (o:OpenRankRun) ON (o.current);
+
+// One node per slot: the ids of the developers that may hold its series.
+CREATE CONSTRAINT openrank_slot_name IF NOT EXISTS
+FOR (s:OpenRankSlot) REQUIRE s.name IS UNIQUE;
 // Trends grouped by hand-made landscape domain or layer (`nichegraph trends ... --domain`).
 CREATE INDEX landscape_entry_domain IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.domain);
 CREATE INDEX landscape_entry_layer IF NOT EXISTS FOR (e:LandscapeEntry) ON (e.layer);

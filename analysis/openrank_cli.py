@@ -70,7 +70,7 @@ def openrank(
     """Compute monthly OpenRank for every repository and developer from the contribution
     edges (X-lab's global OpenRank method) and store it beside the published values, in the
     slot readers do not read, then switch to it (RepoMonth.openrankComputedA|B, Developer
-    openrankMonthsA|B / openrankComputedA|B; docs/openrank.md). Prints the Spearman correlation
+    openrankSeriesA|B; docs/openrank.md). Prints the Spearman correlation
     with OpenDigger's published repository OpenRank per month."""
     params = OpenRankParams(developer_init=developer_init, activity_scale=activity_scale, tail=not no_tail)
     with Graph(settings) as graph:

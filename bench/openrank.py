@@ -19,7 +19,7 @@ import click
 
 from nichegraph.analysis.openrank.method import LEGACY, START_RULES, OpenRankParams
 from nichegraph.analysis.openrank.run import run_openrank
-from nichegraph.analysis.openrank.storage import WRITE_BATCH, WRITERS, developer_rows
+from nichegraph.analysis.openrank.storage import WRITE_BATCH, WRITERS, developer_rows, month_at
 from nichegraph.bench.load import neo4j_cpu_seconds
 from nichegraph.bench.scale import peak_rss_mb, reset_peak_rss
 from nichegraph.config import Settings
@@ -37,10 +37,19 @@ UNWIND $rows AS row
 CREATE (:BenchDeveloperMonth {key: row.key, month: row.month, openrank: row.value})
 """
 
+# the layout before the series: four properties per developer (months, values, activity, run)
 BENCH_ARRAYS = """
 UNWIND $rows AS row
 MATCH (d:Developer {key: row.key})
-SET d.benchOpenrankMonths = row.months, d.benchOpenrankValues = row.values
+SET d.benchOpenrankMonths = row.months, d.benchOpenrankValues = row.values, d.benchOpenrankActivity = row.activity,
+    d.benchOpenrankRun = $run
+"""
+
+# the layout stored now: one array (month indexes, values, activity)
+BENCH_SERIES = """
+UNWIND $rows AS row
+MATCH (d:Developer {key: row.key})
+SET d.benchOpenrankSeries = row.series
 """
 
 SETUP = [
@@ -56,21 +65,29 @@ CLEANUP = [
     "DROP CONSTRAINT bench_developer_month IF EXISTS",
     "DROP INDEX bench_developer_month_key IF EXISTS",
     "DROP INDEX bench_developer_month_month IF EXISTS",
-    "MATCH (d:Developer) WHERE d.benchOpenrankMonths IS NOT NULL "
-    "CALL (d) { REMOVE d.benchOpenrankMonths, d.benchOpenrankValues } IN TRANSACTIONS OF 50000 ROWS",
+    "MATCH (d:Developer) WHERE d.benchOpenrankMonths IS NOT NULL OR d.benchOpenrankSeries IS NOT NULL "
+    "CALL (d) { REMOVE d.benchOpenrankMonths, d.benchOpenrankValues, d.benchOpenrankActivity, d.benchOpenrankRun, "
+    "d.benchOpenrankSeries } IN TRANSACTIONS OF 50000 ROWS",
 ]
 
-# The three questions the pages ask of developer values, in each layout.
+# The three questions the pages ask of developer values, in each layout: a node per developer
+# and month, four arrays on Developer (the layout before the series), one series on Developer.
 QUESTIONS = {
     "one developer's series": (
         "MATCH (m:BenchDeveloperMonth {key: $key}) RETURN m.month AS month, m.openrank AS v ORDER BY month",
         "MATCH (d:Developer {key: $key}) RETURN d.benchOpenrankMonths AS months, d.benchOpenrankValues AS v",
+        "MATCH (d:Developer {key: $key}) WITH d.benchOpenrankSeries AS s, size(d.benchOpenrankSeries) / 3 AS n "
+        "RETURN s[..n] AS months, s[n..2 * n] AS v",
     ),
     "top 20 developers of a month": (
         "MATCH (m:BenchDeveloperMonth {month: $month}) RETURN m.key AS key, m.openrank AS v ORDER BY v DESC LIMIT 20",
         "MATCH (d:Developer) WHERE $month IN d.benchOpenrankMonths "
         "WITH d, [i IN range(0, size(d.benchOpenrankMonths) - 1) WHERE d.benchOpenrankMonths[i] = $month][0] AS i "
         "RETURN d.key AS key, d.benchOpenrankValues[i] AS v ORDER BY v DESC LIMIT 20",
+        "MATCH (d:Developer) WHERE d.benchOpenrankSeries IS NOT NULL "
+        "WITH d, d.benchOpenrankSeries AS s WITH d, s, size(s) / 3 AS n "
+        "WITH d, s, n, [i IN range(0, n - 1) WHERE s[i] = $at][0] AS i WHERE i IS NOT NULL "
+        "RETURN d.key AS key, s[n + i] AS v ORDER BY v DESC LIMIT 20",
     ),
     "top 20 developers of a repository in a year": (
         "MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer) WHERE $first <= c.month <= $last "
@@ -81,6 +98,12 @@ QUESTIONS = {
         "WITH d, c, [i IN range(0, size(d.benchOpenrankMonths) - 1) WHERE d.benchOpenrankMonths[i] = c.month] AS at "
         "WHERE size(at) > 0 "
         "RETURN d.key AS key, avg(d.benchOpenrankValues[at[0]]) AS v ORDER BY v DESC LIMIT 20",
+        "MATCH (:Repo {name: $repo})<-[c:CONTRIBUTED]-(d:Developer) WHERE $first <= c.month <= $last "
+        "AND d.benchOpenrankSeries IS NOT NULL "
+        "WITH d, c, d.benchOpenrankSeries AS s, "
+        "toInteger(left(c.month, 4)) * 12 + toInteger(right(c.month, 2)) - 1 AS m "
+        "WITH d, s, size(s) / 3 AS n, [i IN range(0, size(s) / 3 - 1) WHERE s[i] = m] AS at WHERE size(at) > 0 "
+        "RETURN d.key AS key, avg(s[n + at[0]]) AS v ORDER BY v DESC LIMIT 20",
     ),
 }
 
@@ -110,11 +133,13 @@ def time_run(graph: Graph, repeat: int, params: OpenRankParams) -> list[dict[str
     return rows
 
 
-def write_timed(graph: Graph, statement: str, rows: list[dict[str, Any]], batch: int, writers: int) -> float:
+def write_timed(
+    graph: Graph, statement: str, rows: list[dict[str, Any]], batch: int, writers: int, **params: Any
+) -> float:
     started = time.perf_counter()
     batches = [rows[i : i + batch] for i in range(0, len(rows), batch)]
     with ThreadPoolExecutor(writers) as pool:
-        list(pool.map(lambda part: graph.write(statement, rows=part), batches))
+        list(pool.map(lambda part: graph.write(statement, rows=part, **params), batches))
     return time.perf_counter() - started
 
 
@@ -135,7 +160,7 @@ def compare_storage(graph: Graph) -> list[dict[str, Any]]:
     values = sum(len(row["months"]) for row in rows)
     key = max(rows, key=lambda row: len(row["months"]))["key"]
     params = {"key": key, "month": window.last, "repo": "pytorch/pytorch", "first": add_months(window.last, -11)}
-    params["last"] = window.last
+    params |= {"last": window.last, "at": month_at(window.last)}
     for statement in CLEANUP + SETUP:
         graph.run_autocommit(statement)
     try:
@@ -146,18 +171,30 @@ def compare_storage(graph: Graph) -> list[dict[str, Any]]:
             for m, v in zip(r["months"], r["values"], strict=True)
         ]
         nodes = write_timed(graph, BENCH_NODES, flat, WRITE_BATCH, WRITERS)
-        arrays = write_timed(graph, BENCH_ARRAYS, rows, WRITE_BATCH, WRITERS)
-        table = [
-            {"measure": f"write {values:,} developer-month values (s)", "node per month": nodes, "arrays": arrays},
-            {"measure": "nodes or properties written", "node per month": values, "arrays": len(rows)},
+        arrays = write_timed(graph, BENCH_ARRAYS, rows, WRITE_BATCH, WRITERS, run="bench")
+        series = [
+            {"key": r["key"], "series": [month_at(m) for m in r["months"]] + r["values"] + r["activity"]} for r in rows
         ]
-        for question, (node_cypher, array_cypher) in QUESTIONS.items():
+        one = write_timed(graph, BENCH_SERIES, series, WRITE_BATCH, WRITERS)
+        table = [
+            {
+                "measure": f"write {values:,} developer-month values (s)",
+                "node per month": nodes,
+                "four arrays": arrays,
+                "one series": one,
+            },
+            {
+                "measure": "nodes / properties written",
+                "node per month": values,
+                "four arrays": 4 * len(rows),
+                "one series": len(rows),
+            },
+        ]
+        for question, cyphers in QUESTIONS.items():
+            timings = [median_ms(graph, cypher, params) for cypher in cyphers]
             table.append(
-                {
-                    "measure": f"{question} (ms)",
-                    "node per month": median_ms(graph, node_cypher, params),
-                    "arrays": median_ms(graph, array_cypher, params),
-                }
+                {"measure": f"{question} (ms)"}
+                | dict(zip(("node per month", "four arrays", "one series"), timings, strict=True))
             )
     finally:
         for statement in CLEANUP:
@@ -174,7 +211,9 @@ def compare_storage(graph: Graph) -> list[dict[str, Any]]:
     show_default=True,
     help="The start rule to time (as `nichegraph openrank --developer-init`)",
 )
-@click.option("--storage", is_flag=True, help="Also measure node-per-developer-month against arrays on Developer")
+@click.option(
+    "--storage", is_flag=True, help="Also measure node-per-developer-month, four arrays and one series on Developer"
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON")
 @no_wait_option
 @click.pass_obj

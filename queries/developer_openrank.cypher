@@ -20,8 +20,10 @@ MATCH (run:OpenRankRun {current: true})
 // the current run's slot holds the values; its decay rule derives the inactive months, and it
 // gives no value after the last month it holds
 MATCH (d:Developer {key: toLower($login)})
-WITH d, run, d['openrankComputed' + run.slot] AS values,
-     [m IN coalesce(d['openrankMonths' + run.slot], []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS at,
+// the slot's series: n active months (year * 12 + month - 1), then their n values, then activity
+WITH d, run, coalesce(d['openrankSeries' + run.slot], []) AS series
+WITH d, run, series, size(series) / 3 AS n
+WITH d, run, series[n..2 * n] AS values, [m IN series[..n] | toInteger(m)] AS at,
      [m IN [$last, coalesce(run.computedUntil, run.last)] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS ends
 WITH d, run, values, at, CASE WHEN ends[0] < ends[1] THEN ends[0] ELSE ends[1] END AS lastAt
 UNWIND range(0, size(at) - 1) AS i

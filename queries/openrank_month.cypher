@@ -27,12 +27,13 @@ CALL (current) {
   UNION ALL
   WITH current, current.slot AS slot
   MATCH (d:Developer)
-  WHERE d['openrankMonths' + slot][0] <= $month <= coalesce(current.computedUntil, current.last)
-  WITH current, d, d['openrankMonths' + slot] AS months, d['openrankComputed' + slot] AS values
-  WITH current, d, months, values, [i IN range(0, size(months) - 1) WHERE months[i] <= $month][-1] AS i
-  WITH current, d, values[i] AS last,
-       toInteger(left($month, 4)) * 12 + toInteger(right($month, 2))
-       - toInteger(left(months[i], 4)) * 12 - toInteger(right(months[i], 2)) AS gap
+  // the slot's series: n active months (year * 12 + month - 1), then their n values, then activity
+  WITH current, d, d['openrankSeries' + slot] AS series,
+       toInteger(left($month, 4)) * 12 + toInteger(right($month, 2)) - 1 AS at
+  WHERE series[0] <= at AND $month <= coalesce(current.computedUntil, current.last)
+  WITH current, d, series, at, size(series) / 3 AS n
+  WITH current, d, series, at, n, [i IN range(0, n - 1) WHERE series[i] <= at][-1] AS i
+  WITH current, d, series[n + i] AS last, at - toInteger(series[i]) AS gap
   WHERE gap = 0 OR last * current.paramAttenuation ^ (gap - 1) > current.paramMinValue
   RETURN 'developer' AS kind, d.key AS name, last * current.paramAttenuation ^ gap AS computed, null AS published
 }

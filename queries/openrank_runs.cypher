@@ -1,8 +1,8 @@
 // openrank_runs: When was OpenRank computed from this graph, for which months and with which parameters?
 // One row per `nichegraph openrank` run, latest first. Its values are stored beside the published
-// ones, in the slot (A or B) the run names: RepoMonth.openrankComputedA, Developer.openrankMonthsA /
-// openrankComputedA / openrankActivityA; readers read the `current` run's slot, and a new run writes
-// the other one before it becomes current.
+// ones, in the slot (A or B) the run names: RepoMonth.openrankComputedA, Developer.openrankSeriesA
+// (active months, values, activity in one array); readers read the `current` run's slot, and a new
+// run writes the other one before it becomes current.
 //
 // Parameters: none
 //

@@ -3,7 +3,7 @@
 // they bring to it in the window: each month, a developer's OpenRank (computed by
 // `nichegraph openrank`; OpenDigger publishes none for our data) split over the repositories they
 // worked on that month in proportion to their squared activity score, as the OpenRank graph's
-// developer-to-repository edges split it (the month's total is stored as openrankActivity<slot>).
+// developer-to-repository edges split it (the month's total is stored in the openrankSeries<slot> array).
 // `share` is that amount over the sum for all the project's developers. Empty until
 // `nichegraph openrank` has run.
 //
@@ -32,15 +32,17 @@ WHERE $first <= c.month <= $last AND c.activity > 0
 // not once per monthly edge
 WITH slot, name, d, collect({month: c.month, activity: c.activity}) AS contributions
 WHERE NOT d.isBot
-WITH name, d, contributions, d['openrankMonths' + slot] AS months, d['openrankComputed' + slot] AS computed,
-     d['openrankActivity' + slot] AS totals
-WHERE months IS NOT NULL
-// the window's months of the current run's arrays; the activity one is the developer's summed
-// squared scores that month over all repositories, stored by `nichegraph openrank` beside the
-// value it splits
+WITH name, d, contributions, d['openrankSeries' + slot] AS series
+WHERE series IS NOT NULL
+// the window's months of the current run's series (n active months as year * 12 + month - 1,
+// then their n values, then their activity: the developer's summed squared scores that month
+// over all repositories, stored by `nichegraph openrank` beside the value it splits)
+WITH name, d, contributions, series, size(series) / 3 AS n,
+     [m IN [$first, $last] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS window
 WITH name, d, contributions,
-     [i IN range(0, size(months) - 1) WHERE $first <= months[i] <= $last AND totals[i] > 0
-      | {month: months[i], openrank: computed[i], activity: totals[i]}] AS values
+     [i IN range(0, n - 1) WHERE window[0] <= series[i] <= window[1] AND series[2 * n + i] > 0
+      | {month: toString(toInteger(series[i]) / 12) + '-' + right('0' + toString(toInteger(series[i]) % 12 + 1), 2),
+         openrank: series[n + i], activity: series[2 * n + i]}] AS values
 UNWIND contributions AS c
 WITH name, d, c, [v IN values WHERE v.month = c.month][0] AS v
 WHERE v IS NOT NULL

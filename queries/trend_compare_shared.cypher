@@ -29,8 +29,11 @@ WITH run, slot, computedUntil, a, b, d, sum(ca.activity) AS activityA
 WHERE NOT d.isBot
 MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: b})
 WHERE $first <= cb.month <= $last
-WITH run, computedUntil, a, b, d, activityA, sum(cb.activity) AS activityB, d['openrankComputed' + slot] AS computed,
-     [m IN coalesce(d['openrankMonths' + slot], []) | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2))] AS at
+// the slot's series: n active months (year * 12 + month - 1), then their n values, then activity
+WITH run, computedUntil, a, b, d, activityA, sum(cb.activity) AS activityB,
+     coalesce(d['openrankSeries' + slot], []) AS series
+WITH run, computedUntil, a, b, d, activityA, activityB, series[size(series) / 3..2 * size(series) / 3] AS computed,
+     [m IN series[..size(series) / 3] | toInteger(m) + 1] AS at
 // each window month: the developer's last active month up to it; an inactive month's value is
 // that month's value x the attenuation per month, while last month's was above the minimum
 WITH a, b, d, activityA, activityB, run,

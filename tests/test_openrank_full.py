@@ -10,7 +10,7 @@ import pytest
 from nichegraph.analysis.openrank.run import correlation_by_month
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
-from tests.support.openrank_slots import read_computed
+from tests.support.openrank_slots import developer_series, read_computed
 from tests.support.trend_fixtures import series
 
 
@@ -52,18 +52,23 @@ def test_every_active_developer_has_a_value_and_bots_none(full_graph: Graph, ope
         full_graph,
         "MATCH (d:Developer)-[c:CONTRIBUTED {month: $month}]->() WHERE NOT d.isBot AND c.activity > 0 "
         "WITH DISTINCT d "
-        "RETURN count(d) AS active, count(CASE WHEN $month IN d[$months] THEN 1 END) AS valued",
+        "WITH d, d[$series] AS series "
+        "RETURN count(d) AS active, "
+        "count(CASE WHEN $at IN series[..size(series) / 3] THEN 1 END) AS valued",
         month=month,
+        at=int(month[:4]) * 12 + int(month[5:]) - 1,
     )[0]
     assert row["active"] == row["valued"] > 10_000
     bots = read_computed(
-        full_graph, "MATCH (d:Developer {isBot: true}) WHERE d[$months] IS NOT NULL RETURN count(d) AS n"
+        full_graph, "MATCH (d:Developer {isBot: true}) WHERE d[$series] IS NOT NULL RETURN count(d) AS n"
     )
     assert bots[0]["n"] == 0
+    # each series is n months in order, n values and n activities
     shapes = read_computed(
         full_graph,
-        "MATCH (d:Developer) WHERE d[$months] IS NOT NULL "
-        "RETURN count(d) AS n, sum(CASE WHEN size(d[$months]) = size(d[$computed]) THEN 1 END) AS ok",
+        "MATCH (d:Developer) WHERE d[$series] IS NOT NULL WITH d[$series] AS s, size(d[$series]) / 3 AS n "
+        "RETURN count(*) AS n, sum(CASE WHEN size(s) = 3 * n AND n > 0 "
+        "AND all(i IN range(1, n - 1) WHERE s[i - 1] < s[i]) THEN 1 END) AS ok",
     )[0]
     assert shapes["n"] == shapes["ok"] > 700_000
 
@@ -102,18 +107,20 @@ def test_openrank_month_lists_the_leaders(full_graph: Graph, openrank_computed: 
 
 
 def test_developer_activity_totals_match_their_contributions(full_graph: Graph, openrank_computed: dict) -> None:
-    """openrankActivity (what trend_compare_developers splits a developer's OpenRank by) is the
+    """The stored activity (what trend_compare_developers splits a developer's OpenRank by) is the
     month's summed squared scores over all the developer's repositories."""
-    rows = read_computed(
-        full_graph,
+    series = developer_series(full_graph, "d.key IN ['ezyang', 'alband', 'kshitij12345', 'adamjstewart']")
+    rows = full_graph.read(
         """
-        MATCH (d:Developer) WHERE d.key IN ['ezyang', 'alband', 'kshitij12345', 'adamjstewart']
-          AND d[$activity] IS NOT NULL
-        UNWIND range(0, size(d[$months]) - 1) AS i
-        WITH d, d[$months][i] AS month, d[$activity][i] AS stored
-        OPTIONAL MATCH (d)-[c:CONTRIBUTED {month: month}]->()
-        RETURN d.key AS key, month, stored, sum(c.activity ^ 2) AS expected
+        UNWIND $stored AS s
+        OPTIONAL MATCH (:Developer {key: s.key})-[c:CONTRIBUTED {month: s.month}]->()
+        RETURN s.key AS key, s.month AS month, s.stored AS stored, sum(c.activity ^ 2) AS expected
         """,
+        stored=[
+            {"key": key, "month": month, "stored": value}
+            for key, row in series.items()
+            for month, value in zip(row["months"], row["activity"], strict=True)
+        ],
     )
     assert len(rows) > 100
     assert all(abs(row["stored"] - row["expected"]) <= 1e-6 * max(1.0, row["expected"]) for row in rows)

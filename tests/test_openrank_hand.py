@@ -25,7 +25,7 @@ from tests.support.openrank_by_hand import (
     seven_months,
     sigmoid,
 )
-from tests.support.openrank_slots import read_computed
+from tests.support.openrank_slots import developer_series, read_computed
 from tests.support.trend_fixtures import create_graph, months
 from tests.unit.test_openrank_legacy import alone, january
 
@@ -57,15 +57,11 @@ def stored(graph: Graph) -> dict[tuple[str, str], float]:
         )
     }
     # developers store their active months; the library query derives the inactive ones
-    for row in read_computed(
-        graph,
-        "MATCH (d:Developer) WHERE d[$months] IS NOT NULL "
-        "RETURN d.key AS key, d[$months] AS months, d[$computed] AS values",
-    ):
-        assert row["months"] == sorted(row["months"]) and len(row["months"]) == len(row["values"])
-        series = run_query(graph, "developer_openrank", login=row["key"], first="0001-01", last="9999-12")
+    for key, row in developer_series(graph).items():
+        assert row["months"] == sorted(set(row["months"])) and len(row["months"]) == len(row["values"])
+        series = run_query(graph, "developer_openrank", login=key, first="0001-01", last="9999-12")
         assert {s["month"] for s in series if s["active"]} == set(row["months"])
-        values.update({(row["key"], s["month"]): s["computed"] for s in series})
+        values.update({(key, s["month"]): s["computed"] for s in series})
     return values
 
 
@@ -103,8 +99,7 @@ def test_the_default_legacy_rule_is_stored_and_its_decay_derived(scratch: Graph)
     got = stored(scratch)
     assert got.keys() == expected.keys()
     assert got == pytest.approx(expected, rel=1e-9)
-    stored_months = read_computed(scratch, "MATCH (d:Developer {key: 'd2'}) RETURN d[$months] AS months")[0]["months"]
-    assert stored_months == ["2020-01"]
+    assert developer_series(scratch, "d.key = 'd2'")["d2"]["months"] == ["2020-01"]
 
 
 def test_default_tolerance_stays_close_to_the_fixed_point(scratch: Graph) -> None:
@@ -129,6 +124,24 @@ def test_a_later_window_continues_from_the_stored_month_before(scratch: Graph) -
     assert again.keys() == whole.keys()
     for key, value in whole.items():
         assert again[key] == pytest.approx(value, rel=1e-9), key
+
+
+def test_a_developer_given_no_value_any_more_keeps_none_in_either_slot(scratch: Graph) -> None:
+    """A slot keeps nothing from the run before last: d3, flagged a bot after the first run (bots
+    get no value), has no series after the next run, nor in the first run's slot once the run
+    after that has written it again."""
+    create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
+    window = Window("2020-01", "2020-07")
+    run_openrank(scratch, window, EXACT)
+    assert set(developer_series(scratch)) == {"d1", "d2", "d3", "d4"}
+    scratch.write("MATCH (d:Developer {key: 'd3'}) SET d.isBot = true")
+    for _ in range(2):
+        run_openrank(scratch, window, EXACT)
+        assert set(developer_series(scratch)) == {"d1", "d2", "d4"}
+    holding = scratch.read(
+        "MATCH (d:Developer) WHERE d.openrankSeriesA IS NOT NULL OR d.openrankSeriesB IS NOT NULL RETURN d.key AS key"
+    )
+    assert {row["key"] for row in holding} == {"d1", "d2", "d4"}
 
 
 def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:

@@ -15,7 +15,7 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.months import Window
 from tests.support.cli import nichegraph
-from tests.support.openrank_slots import read_computed
+from tests.support.openrank_slots import developer_series, read_computed
 from tests.support.trend_fixtures import (
     all_details,
     mean_over,
@@ -242,13 +242,8 @@ def test_top_developer_shares_follow_the_openrank_split(graph: Graph, openrank_c
         )
     ]
     values = {
-        row["key"]: dict(zip(row["months"], row["values"], strict=True))
-        for row in read_computed(
-            graph,
-            "MATCH (d:Developer) WHERE d.key IN $keys RETURN d.key AS key, d[$months] AS months, "
-            "d[$computed] AS values",
-            keys=keys,
-        )
+        key: dict(zip(row["months"], row["values"], strict=True))
+        for key, row in developer_series(graph, "d.key IN $keys", keys=keys).items()
     }
     totals: dict[tuple[str, str], float] = defaultdict(float)
     for rows in all_details().values():
