@@ -1,8 +1,9 @@
 """The bulk path: an empty database of the local server, loaded through Neo4j's offline importer.
 
-Every repository is parsed and checked as on the incremental path (the same producer, the
-same per-repository failures); the good ones become import files (loader/import_files.py)
-holding the same graph the incremental path would write. Then `offline_import` stops the
+Every repository is parsed and checked as on the incremental path (the same parser, the
+same per-repository failures), in one process per core for a folder (loader/bulk_parse.py);
+the good ones become import files (loader/import_files.py) holding the same graph the
+incremental path would write. Then `offline_import` stops the
 server, imports into a new database folder, swaps it in and starts the server again, and
 the schema is applied to the new database. The writer lock and this run's LoadRun travel
 inside the import, so the lock is held across the restart and an interrupted run shows as

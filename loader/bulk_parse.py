@@ -101,8 +101,11 @@ def _work(
 class ParallelParse:
     """Worker processes parsing shares of a folder's repositories into contribution parts."""
 
-    def __init__(self, source: FolderSource, repos: list[str], window: Window | None, folder: Path) -> None:
+    def __init__(
+        self, source: FolderSource, repos: list[str], window: Window | None, folder: Path, workers: int = 0
+    ) -> None:
         self.source, self.repos, self.window, self.folder = source, repos, window, folder
+        self.workers = workers or worker_count()
         self.context = multiprocessing.get_context("fork")  # the children need nothing re-imported
         self.stop_event = self.context.Event()
         self.parts: list[ContributionPart] = []
@@ -110,7 +113,7 @@ class ParallelParse:
 
     def __iter__(self) -> Iterator[Parsed]:
         out: multiprocessing.Queue[Any] = self.context.Queue()
-        runs = shares(self.source, self.repos, worker_count())
+        runs = shares(self.source, self.repos, self.workers)
         workers = [
             self.context.Process(
                 target=_work,

@@ -5,9 +5,11 @@ The same parsed `RepoData` becomes the same nodes, relationships and properties 
 types: a column has one type per file, so nodes whose values differ in type (OpenDigger
 writes `3` in one month and `3.5` in another) go to separate files with their own header.
 
-Nodes are identified by integers, numbered per label (`--id-type=integer`): the importer maps
-integers far faster than strings (it sorts and checks every string ID for collisions), and the
-files are smaller. The keys the graph stores (`Repo.name`, `Developer.key`) are ordinary columns.
+Nodes are identified by integers per label (`--id-type=integer`): the importer maps integers
+far faster than strings (it sorts and checks every string ID for collisions), and the files are
+smaller. A repository's is its place in the requested list, a developer's a hash of its key
+(`developer_id`), so several processes can write contribution files (`ContributionPart`) without
+asking each other; the keys the graph stores (`Repo.name`, `Developer.key`) are ordinary columns.
 """
 
 from __future__ import annotations
