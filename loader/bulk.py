@@ -1,8 +1,9 @@
 """The bulk path: an empty database of the local server, loaded through Neo4j's offline importer.
 
-Every repository is parsed and checked as on the incremental path (the same producer, the
-same per-repository failures); the good ones become import files (loader/import_files.py)
-holding the same graph the incremental path would write. Then `offline_import` stops the
+Every repository is parsed and checked as on the incremental path (the same parser, the
+same per-repository failures), in one process per core for a folder (loader/bulk_parse.py);
+the good ones become import files (loader/import_files.py) holding the same graph the
+incremental path would write. Then `offline_import` stops the
 server, imports into a new database folder, swaps it in and starts the server again, and
 the schema is applied to the new database. The writer lock and this run's LoadRun travel
 inside the import, so the lock is held across the restart and an interrupted run shows as
@@ -21,17 +22,18 @@ from typing import Any
 
 from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
-from nichegraph.loader.import_files import ImportFiles
-from nichegraph.loader.parsing import ParsedRepos
+from nichegraph.loader.bulk_parse import parse_for_import
+from nichegraph.loader.import_files import ImportFiles, RepoRecord
+from nichegraph.loader.sources import FolderSource, HttpSource
 from nichegraph.loader.summary import (
     BULK,
     FINISH_RUN,
     LoadSummary,
     RepoFailure,
-    count_input,
     run_properties,
     start_run,
 )
+from nichegraph.months import Window
 from nichegraph.offline_import import ImportFailed, ImportTimings, ManagedServer, import_offline, prepare_workdir
 from nichegraph.progress import Progress
 
@@ -42,7 +44,9 @@ WRITER_LOCK = "MATCH (l:WriterLock) RETURN properties(l) AS props"
 
 def load_bulk(
     graph: Graph,
-    parsed: ParsedRepos,
+    source: FolderSource | HttpSource,
+    repos: list[str],
+    window: Window | None,
     summary: LoadSummary,
     target: ManagedServer,
     progress: Progress,
@@ -53,27 +57,33 @@ def load_bulk(
     clock = time.perf_counter()
     workdir = prepare_workdir(target)
     files = ImportFiles(workdir / "input")
+    parsed = parse_for_import(source, repos, window, files.folder)
+    loaded: list[tuple[int, str]] = []
+    failed: list[tuple[int, RepoFailure]] = []
     try:
-        for item in parsed:
+        for index, item in parsed:
             if isinstance(item, RepoFailure):
-                summary.failed.append(item)
+                failed.append((index, item))
                 progress.item_failed(item.repo, item.message)
                 continue
-            count_input(summary, item)
-            files.add_repo(item)
-            summary.loaded.append(item.name)
-            summary.contributions_written += len(item.contributions)
-            summary.months_written += len(item.month_hashes)
-            progress.item_done(item.name, len(item.contributions), "(parsed for the bulk import)")
+            _count(summary, item)
+            files.add_record(item)
+            loaded.append((index, item.name))
+            progress.item_done(item.name, item.contributions, "(parsed for the bulk import)")
     finally:
         parsed.stop()
-    summary.developers_merged = len(files.developers)
+    # workers finish in any order: the summary lists repositories as they were requested
+    summary.loaded = [name for _index, name in sorted(loaded)]
+    summary.failed = [failure for _index, failure in sorted(failed, key=lambda pair: pair[0])]
     if parsed.error is not None:
         summary.error = f"{parsed.error}; nothing was imported"
         _nothing_loaded(summary)
     if summary.error is not None or not summary.loaded:
         shutil.rmtree(workdir, ignore_errors=True)
         return _record_without_import(graph, summary, started)
+    for part in parsed.parts:
+        files.add_part(part)
+    summary.developers_merged = len(files.developers)
     run = _running_load_run(summary)
     files.add_node("LoadRun", run)
     for row in graph.read(WRITER_LOCK):
@@ -111,6 +121,16 @@ def _running_load_run(summary: LoadSummary) -> dict[str, Any]:
         "repos": summary.requested,
         "method": BULK,
     }
+
+
+def _count(summary: LoadSummary, record: RepoRecord) -> None:
+    """The summary's figures for a parsed repository (summary.count_input, from its record)."""
+    summary.rows_in += record.rows_in
+    summary.contributions += record.contributions
+    summary.merged_repeats += record.merged_repeats
+    summary.aggregate_keys_skipped += record.skipped_aggregate_keys
+    summary.contributions_written += record.contributions
+    summary.months_written += len(record.months)
 
 
 def _nothing_loaded(summary: LoadSummary) -> None:

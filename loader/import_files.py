@@ -5,19 +5,24 @@ The same parsed `RepoData` becomes the same nodes, relationships and properties 
 types: a column has one type per file, so nodes whose values differ in type (OpenDigger
 writes `3` in one month and `3.5` in another) go to separate files with their own header.
 
-Nodes are identified by integers, numbered per label (`--id-type=integer`): the importer maps
-integers far faster than strings (it sorts and checks every string ID for collisions), and the
-files are smaller. The keys the graph stores (`Repo.name`, `Developer.key`) are ordinary columns.
+Nodes are identified by integers per label (`--id-type=integer`): the importer maps integers
+far faster than strings (it sorts and checks every string ID for collisions), and the files are
+smaller. A repository's is its place in the requested list, a developer's a hash of its key
+(`developer_id`), so several processes can write contribution files (`ContributionPart`) without
+asking each other; the keys the graph stores (`Repo.name`, `Developer.key`) are ordinary columns.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
+from nichegraph.errors import NichegraphError
 from nichegraph.loader.opendigger import RepoData, better_display
 from nichegraph.loader.writes import month_rows
 from nichegraph.offline_import import ImportInput
@@ -26,6 +31,8 @@ from nichegraph.offline_import import ImportInput
 COLUMN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
 ARRAY_DELIMITER = ";"
 NEEDS_QUOTES = frozenset(',"\n\r;')
+# developer key -> (importer ID, login, loginMonth, isBot)
+Developers = dict[str, tuple[int, str, str, bool]]
 
 
 def csv_field(text: str) -> str:
@@ -98,58 +105,75 @@ def write_nodes(folder: Path, stem: str, label: str, rows: list[dict[str, Any]])
     return paths
 
 
-class ImportFiles:
-    """Collects parsed repositories into import files; `finish` writes the rest and says
-    what the importer must read and produce."""
+def developer_id(key: str) -> int:
+    """A developer's importer ID: 56 bits of a hash of the key (the importer refuses integer
+    IDs of 2**56 and more), so processes that write contribution files side by side number
+    developers alike without talking to each other (`check_unique_ids` refuses the rare key
+    pair whose IDs collide: about one load in 250,000 of the whole snapshot)."""
+    return int.from_bytes(blake2b(key.encode(), digest_size=7).digest(), "big")
 
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
-        self.contributed_path = folder / "contributed.csv"
-        self.has_month_path = folder / "has_month.csv"
-        # contributions stream to disk as they come: they are 2.2 million of the 3 million rows
-        self._contributed = self.contributed_path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
-        self._contributed.write(":START_ID(Developer),month,activity:double,:END_ID(Repo)\n")
-        self._has_month = self.has_month_path.open("w", encoding="utf-8", newline="", buffering=1 << 18)
-        self._has_month.write(":START_ID(Repo),:END_ID(RepoMonth)\n")
-        self.repos: list[dict[str, Any]] = []  # a repository's importer ID is its index here
-        self.months: list[dict[str, Any]] = []
-        # key -> (importer ID, login, loginMonth, isBot); IDs in the order developers first appear
-        self.developers: dict[str, tuple[int, str, str, bool]] = {}
-        self.other_nodes: dict[str, list[dict[str, Any]]] = {}
-        self.contributions = 0
 
-    def add_repo(self, data: RepoData) -> None:
-        """Everything the incremental path writes for a repository loaded for the first time."""
-        repo_id = len(self.repos)
-        self.repos.append(
-            {
-                "_id": repo_id,
-                "name": data.name,
-                "owner": data.owner,
-                "nameLower": data.name.lower(),
-                "openDiggerUpdatedAt": data.updated_at,
-            }
+def merge_developers(into: Developers, table: Developers) -> None:
+    """Merge `table` into `into`, keeping the display login `better_display` chooses (an
+    order-free rule, so tables merge in any grouping)."""
+    for key, entry in table.items():
+        seen = into.get(key)
+        if seen is None or better_display(entry[1], entry[2], seen[1], seen[2]):
+            into[key] = entry
+
+
+@dataclass(frozen=True)
+class RepoRecord:
+    """What the main process needs of a parsed repository once its contributions are written:
+    the Repo node, its months and the summary's counts."""
+
+    index: int  # position in the requested list: the Repo's importer ID
+    name: str
+    updated_at: int | None
+    months: list[dict[str, Any]]
+    rows_in: int
+    contributions: int
+    merged_repeats: int
+    skipped_aggregate_keys: int
+
+    @classmethod
+    def of(cls, index: int, data: RepoData) -> RepoRecord:
+        return cls(
+            index=index,
+            name=data.name,
+            updated_at=data.updated_at,
+            months=[row["props"] for row in month_rows(data, set(data.month_hashes))],
+            rows_in=data.rows_in,
+            contributions=len(data.contributions),
+            merged_repeats=data.merged_repeats,
+            skipped_aggregate_keys=data.skipped_aggregate_keys,
         )
-        for row in month_rows(data, set(data.month_hashes)):
-            self._has_month.write(f"{repo_id},{len(self.months)}\n")
-            self.months.append({"_id": len(self.months), **row["props"]})
-        self._add_developers(data)
-        self._write_contributions(data, f",{repo_id}\n")
 
-    def _add_developers(self, data: RepoData) -> None:
+
+@dataclass
+class ContributionPart:
+    """One CONTRIBUTED file and the developers it names, written by one process."""
+
+    path: Path
+    developers: Developers = field(default_factory=dict)
+    rows: int = 0
+
+    def __post_init__(self) -> None:
+        # contributions stream to disk as they come: they are 2.2 million of the 3 million rows
+        self._out = self.path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
+        self._out.write(":START_ID(Developer),month,activity:double,:END_ID(Repo)\n")
+
+    def add(self, data: RepoData, repo_id: int) -> None:
         developers = self.developers
         for key, (login, month, bot) in data.developers.items():
             seen = developers.get(key)
             if seen is None:
-                developers[key] = (len(developers), login, month, bot)
+                developers[key] = (developer_id(key), login, month, bot)
             elif better_display(login, month, seen[1], seen[2]):
                 developers[key] = (seen[0], login, month, bot)
-
-    def _write_contributions(self, data: RepoData, suffix: str) -> None:
         contributions = data.contributions
-        developers = self.developers
         ids = [developers[key][0] for key in contributions.keys]
+        suffix = f",{repo_id}\n"
         # one flat comprehension per repository (a quarter faster than one per developer);
         # repr: the shortest text that reads back as the same double
         lines = [
@@ -157,18 +181,67 @@ class ImportFiles:
             for developer, months, activity in zip(ids, contributions.months, contributions.activity, strict=True)
             for month, value in zip(months, activity, strict=True)
         ]
-        self._contributed.write("".join(lines))
-        self.contributions += len(contributions)
+        self._out.write("".join(lines))
+        self.rows += len(contributions)
+
+    def close(self) -> None:
+        self._out.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a finished part travels back to the main process without its (closed) file
+        return {"path": self.path, "developers": self.developers, "rows": self.rows}
+
+
+class ImportFiles:
+    """Collects parsed repositories into import files; `finish` writes the rest and says
+    what the importer must read and produce. Contributions are written by `ContributionPart`s,
+    in this process (`add_repo`) or in others (`add_record` and `add_part`)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.records: dict[int, RepoRecord] = {}
+        self.developers: Developers = {}  # key -> (importer ID, login, loginMonth, isBot)
+        self.parts: list[Path] = []
+        self.other_nodes: dict[str, list[dict[str, Any]]] = {}
+        self.contributions = 0
+        self._own_part: ContributionPart | None = None
+
+    def add_repo(self, data: RepoData) -> None:
+        """Everything the incremental path writes for a repository loaded for the first time."""
+        if self._own_part is None:
+            self._own_part = ContributionPart(self.folder / "contributed.csv")
+        repo_id = len(self.records)
+        self._own_part.add(data, repo_id)
+        self.add_record(RepoRecord.of(repo_id, data))
+
+    def add_record(self, record: RepoRecord) -> None:
+        """A repository whose contributions a part holds."""
+        self.records[record.index] = record
+
+    def add_part(self, part: ContributionPart) -> None:
+        """A finished contribution file; parts covering earlier repositories first, so developers
+        keep the order they first appear in."""
+        if not self.developers:
+            self.developers = part.developers  # the first table as it is: no copy
+        else:
+            merge_developers(self.developers, part.developers)
+        self.parts.append(part.path)
+        self.contributions += part.rows
 
     def add_node(self, label: str, properties: dict[str, Any]) -> None:
         """A node of its own (a load record, the writer lock), with its properties' own types."""
         self.other_nodes.setdefault(label, []).append(properties)
 
     def finish(self) -> ImportInput:
-        self._contributed.close()
-        self._has_month.close()
-        nodes = [("Repo", path) for path in write_nodes(self.folder, "repos", "Repo", self.repos)]
-        nodes += [("RepoMonth", path) for path in write_nodes(self.folder, "months", "RepoMonth", self.months)]
+        if self._own_part is not None:
+            self._own_part.close()
+            self.add_part(self._own_part)
+            self._own_part = None
+        check_unique_ids(self.developers)
+        repos, months = self._repos_and_months()
+        nodes = [("Repo", path) for path in write_nodes(self.folder, "repos", "Repo", repos)]
+        nodes += [("RepoMonth", path) for path in write_nodes(self.folder, "months", "RepoMonth", months)]
         nodes.append(("Developer", self._write_developers()))
         others = 0
         for label, rows in self.other_nodes.items():
@@ -177,10 +250,37 @@ class ImportFiles:
             others += len(rows)
         return ImportInput(
             nodes=nodes,
-            relationships=[("CONTRIBUTED", self.contributed_path), ("HAS_MONTH", self.has_month_path)],
-            node_count=len(self.repos) + len(self.months) + len(self.developers) + others,
-            relationship_count=self.contributions + len(self.months),
+            relationships=[
+                *[("CONTRIBUTED", path) for path in self.parts],
+                ("HAS_MONTH", self.folder / "has_month.csv"),
+            ],
+            node_count=len(repos) + len(months) + len(self.developers) + others,
+            relationship_count=self.contributions + len(months),
         )
+
+    def _repos_and_months(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Repo and RepoMonth rows in the requested order (whatever order parts finished in),
+        and the HAS_MONTH file linking them."""
+        repos: list[dict[str, Any]] = []
+        months: list[dict[str, Any]] = []
+        with (self.folder / "has_month.csv").open("w", encoding="utf-8", newline="") as links:
+            links.write(":START_ID(Repo),:END_ID(RepoMonth)\n")
+            for index in sorted(self.records):
+                record = self.records[index]
+                owner = record.name.split("/", 1)[0]
+                repos.append(
+                    {
+                        "_id": index,
+                        "name": record.name,
+                        "owner": owner,
+                        "nameLower": record.name.lower(),
+                        "openDiggerUpdatedAt": record.updated_at,
+                    }
+                )
+                for props in record.months:
+                    links.write(f"{index},{len(months)}\n")
+                    months.append({"_id": len(months), **props})
+        return repos, months
 
     def _write_developers(self) -> Path:
         path = self.folder / "developers.csv"
@@ -194,3 +294,17 @@ class ImportFiles:
                 for key, (number, login, month, bot) in developers.items()
             )
         return path
+
+
+def check_unique_ids(developers: Developers) -> None:
+    """Two keys whose hashed IDs collide would become one developer: refuse instead."""
+    if len({entry[0] for entry in developers.values()}) == len(developers):
+        return
+    owners: dict[int, str] = {}
+    for key, entry in developers.items():
+        if entry[0] in owners:
+            raise NichegraphError(
+                f"developers {owners[entry[0]]!r} and {key!r} have the same importer ID {entry[0]}; "
+                "nothing was imported: load with --method incremental"
+            )
+        owners[entry[0]] = key

@@ -184,7 +184,7 @@ def load_repos(
             summary.elapsed = time.monotonic() - started
             return summary
     if target is not None:
-        return load_bulk(graph, ParsedRepos(source, repos, options.window), summary, target, progress, started)
+        return load_bulk(graph, source, repos, options.window, summary, target, progress, started)
     return _load_incremental(graph, ParsedRepos(source, repos, options.window), options, summary, progress, started)
 
 
