@@ -69,8 +69,8 @@ def openrank(
 ) -> None:
     """Compute monthly OpenRank for every repository and developer from the contribution
     edges (X-lab's global OpenRank method) and store it beside the published values, in the
-    slot readers do not read, then switch to it (RepoMonth.openrankComputedA|B, Developer
-    openrankSeriesA|B; docs/openrank.md). Prints the Spearman correlation
+    slot readers do not read, then switch to it (RepoMonth.openrankComputedA|B|C, Developer
+    openrankSeriesA|B|C; docs/openrank.md). Prints the Spearman correlation
     with OpenDigger's published repository OpenRank per month."""
     params = OpenRankParams(developer_init=developer_init, activity_scale=activity_scale, tail=not no_tail)
     with Graph(settings) as graph:

@@ -1,5 +1,5 @@
 // mean_openrank_computed_in_window: What is each project's mean monthly OpenRank as nichegraph computes it, in a window?
-// The OpenRank `nichegraph openrank` computed from the graph (RepoMonth.openrankComputedA or B,
+// The OpenRank `nichegraph openrank` computed from the graph (RepoMonth.openrankComputedA, B or C,
 // the current run's slot), averaged over the window's months that have one: what an expansion
 // falls back on for projects without a published value (loaded from GitHub events, for example).
 //

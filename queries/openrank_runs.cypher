@@ -1,6 +1,6 @@
 // openrank_runs: When was OpenRank computed from this graph, for which months and with which parameters?
 // One row per `nichegraph openrank` run, latest first. Its values are stored beside the published
-// ones, in the slot (A or B) the run names: RepoMonth.openrankComputedA, Developer.openrankSeriesA
+// ones, in the slot (A, B or C) the run names: RepoMonth.openrankComputedA, Developer.openrankSeriesA
 // (active months, values, activity in one array); readers read the `current` run's slot, and a new
 // run writes the other one before it becomes current.
 //
@@ -18,7 +18,7 @@
 //   tail            whether unlisted developers were stood in for
 //   developerMonths developer values written
 //   current         whether readers read this run's values now
-//   slot            A or B: the property names holding its values
+//   slot            A, B or C: the property names holding its values
 MATCH (run:OpenRankRun)
 RETURN run.id AS id, run.first AS first, run.last AS last, run.finishedAt AS finishedAt, run.seconds AS seconds,
        run.warmStart AS warmStart, run.paramDeveloperInit AS developerInit,

@@ -127,19 +127,20 @@ def test_a_later_window_continues_from_the_stored_month_before(scratch: Graph) -
 
 
 def test_a_developer_given_no_value_any_more_keeps_none_in_either_slot(scratch: Graph) -> None:
-    """A slot keeps nothing from the run before last: d3, flagged a bot after the first run (bots
-    get no value), has no series after the next run, nor in the first run's slot once the run
-    after that has written it again."""
+    """A slot keeps nothing from the run that wrote it before: d3, flagged a bot after the first
+    run (bots get no value), has no series after the next run, nor in any slot once every slot
+    has been written again (the fourth run writes the first run's slot)."""
     create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
     window = Window("2020-01", "2020-07")
     run_openrank(scratch, window, EXACT)
     assert set(developer_series(scratch)) == {"d1", "d2", "d3", "d4"}
     scratch.write("MATCH (d:Developer {key: 'd3'}) SET d.isBot = true")
-    for _ in range(2):
+    for _ in range(3):
         run_openrank(scratch, window, EXACT)
         assert set(developer_series(scratch)) == {"d1", "d2", "d4"}
     holding = scratch.read(
-        "MATCH (d:Developer) WHERE d.openrankSeriesA IS NOT NULL OR d.openrankSeriesB IS NOT NULL RETURN d.key AS key"
+        "MATCH (d:Developer) WHERE d.openrankSeriesA IS NOT NULL OR d.openrankSeriesB IS NOT NULL "
+        "OR d.openrankSeriesC IS NOT NULL RETURN d.key AS key"
     )
     assert {row["key"] for row in holding} == {"d1", "d2", "d4"}
 

@@ -1,8 +1,11 @@
 """Writing computed OpenRank beside the published values, and switching readers to it
 (docs/openrank.md, "Storage").
 
-A run's values go into one of two slots (property names ending in A or B) while readers keep
-reading the other, the current run's; one small transaction then marks the new run current.
+A run's values go into one of three slots (property names ending in A, B or C), the next in
+turn after the current run's, while readers keep reading the current one; one small transaction
+then marks the new run current. A slot left behind is written again only two runs later, so a
+reader that started before a switch has a whole run's time to finish (with two slots it had only
+the next run's read and compute: 5 s, less than a long Browser query).
 Every reader first reads which run is current (`OpenRankRun {current: true}`, its `slot`) and
 then that slot's values, which nothing changes while they are current, so it sees the previous
 run or the new one, never a mix (a commit of 732 k developers is neither atomic for Neo4j's
@@ -22,7 +25,7 @@ from nichegraph.analysis.openrank.method import REPO, NodeIds, OpenRankRun
 from nichegraph.db import Graph
 from nichegraph.progress import Progress
 
-SLOTS = ("A", "B")
+SLOTS = ("A", "B", "C")
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,9 @@ class Slot:
         """Parameters naming the properties a run over part of the data copies from."""
         return {"fromComputed": self.name_of("Computed"), "fromSeries": self.name_of("Series")}
 
-    def other(self) -> Slot:
-        return Slot(SLOTS[1 - SLOTS.index(self.name)])
+    def next(self) -> Slot:
+        """The slot the run after this slot's run writes: the one left longest ago."""
+        return Slot(SLOTS[(SLOTS.index(self.name) + 1) % len(SLOTS)])
 
 
 def month_at(month: str) -> int:
@@ -174,7 +178,7 @@ SET d[$seriesKey] = null
 # Values stored in earlier layouts, which no reader looks at any more: without a slot, and in
 # slots as four properties (months, values, activity, run id).
 OLD_DEVELOPER_PROPERTIES = [
-    f"openrank{field}{slot}" for slot in ("", *SLOTS) for field in ("Months", "Computed", "Activity", "Run")
+    f"openrank{field}{slot}" for slot in ("", "A", "B") for field in ("Months", "Computed", "Activity", "Run")
 ]
 REMOVE_OLD_LAYOUTS = [
     "MATCH (m:RepoMonth) WHERE m.openrankComputed IS NOT NULL "
@@ -288,7 +292,7 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
     values is kept."""
     row = graph.read(CURRENT_RUN)[0]
     current = Slot(row["slot"]) if row["slot"] in SLOTS else None
-    target = current.other() if current else Slot(SLOTS[0])
+    target = current.next() if current else Slot(SLOTS[0])
     # a run over part of the data keeps the current values outside its window
     keep = None if whole or current is None else current
     if row["layout"] != LAYOUT:  # scans every developer: only until a run of this layout is current

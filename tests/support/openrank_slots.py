@@ -14,7 +14,7 @@ CURRENT_SLOT = "OPTIONAL MATCH (run:OpenRankRun {current: true}) RETURN run.slot
 
 def current_keys(graph: Graph) -> dict[str, str]:
     slot = graph.read(CURRENT_SLOT)[0]["slot"]
-    assert slot in {"A", "B"}, f"no current OpenRank run (slot {slot!r})"
+    assert slot in {"A", "B", "C"}, f"no current OpenRank run (slot {slot!r})"
     return {"computed": f"openrankComputed{slot}", "series": f"openrankSeries{slot}"}
 
 
