@@ -72,6 +72,7 @@ def load_bulk(
             progress.item_done(item.name, item.contributions, "(parsed for the bulk import)")
     finally:
         parsed.stop()
+    summary.worker_peak_rss_mb = parsed.worker_peak_rss_mb
     # workers finish in any order: the summary lists repositories as they were requested
     summary.loaded = [name for _index, name in sorted(loaded)]
     summary.failed = [failure for _index, failure in sorted(failed, key=lambda pair: pair[0])]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import resource
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
@@ -34,11 +35,13 @@ SHARE_FILE = "activity_details"  # most of a repository's bytes and all of its p
 
 @dataclass(frozen=True)
 class _PartDone:
-    """A worker's last message: its part, and what stopped it early (repository index, error)."""
+    """A worker's last message: its part, what stopped it early (repository index, error) and
+    its peak resident memory (each worker holds its share's developers)."""
 
     number: int
     part: ContributionPart
     error: tuple[int, str] | None
+    peak_rss_mb: float = 0.0
 
 
 def worker_count() -> int:
@@ -95,7 +98,7 @@ def _work(
         error = (index, f"{type(exc).__name__}: {exc}")
     finally:
         part.close()
-        out.put(_PartDone(number, part, error))
+        out.put(_PartDone(number, part, error, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
 class ParallelParse:
@@ -110,6 +113,7 @@ class ParallelParse:
         self.stop_event = self.context.Event()
         self.parts: list[ContributionPart] = []
         self._error: tuple[int, str] | None = None
+        self.worker_peak_rss_mb = 0.0  # the largest worker's
 
     def __iter__(self) -> Iterator[Parsed]:
         out: multiprocessing.Queue[Any] = self.context.Queue()
@@ -131,6 +135,7 @@ class ParallelParse:
                 item = self._next(out, workers, done)
                 if isinstance(item, _PartDone):
                     done[item.number] = item.part
+                    self.worker_peak_rss_mb = max(self.worker_peak_rss_mb, item.peak_rss_mb)
                     if item.error is not None:
                         self._fail(item.error)
                 elif item is not None:
@@ -186,6 +191,7 @@ class ThreadParse:
         self.positions = {repo: index for index, repo in reversed(list(enumerate(repos)))}
         self.part = ContributionPart(folder / "contributed-0.csv")
         self.parts: list[ContributionPart] = []
+        self.worker_peak_rss_mb = 0.0  # no worker processes
 
     def __iter__(self) -> Iterator[Parsed]:
         try:

@@ -62,6 +62,7 @@ class LoadSummary:
     error: str | None = None
     # bulk path: seconds per step (parse and write files, stop, import, swap, start, schema)
     steps: dict[str, float] = field(default_factory=dict)
+    worker_peak_rss_mb: float = 0.0  # bulk path: the largest parsing process's peak RSS
 
     @property
     def processed(self) -> int:

@@ -31,6 +31,7 @@ KEYS = {
     "slowest query",
     "peak RSS MB",
     "peak RSS by step MB",
+    "parse workers peak RSS MB",
     "under 4 GB",
 }
 
@@ -77,6 +78,7 @@ def test_bench_scale_measures_every_step_and_the_counts_scale(top300: FolderSour
     assert all(row[key] > 0 for key in ("load s", "niches + relations s", "openrank s", "queries p95 ms"))
     assert set(row["peak RSS by step MB"]) == {"load", "niches + relations", "openrank", "library queries"}
     assert row["peak RSS MB"] == max(row["peak RSS by step MB"].values())
+    assert row["parse workers peak RSS MB"] > 0  # the bulk load parses a folder in worker processes
     assert row["under 4 GB"] is True
     assert row["load method"] == "bulk"  # an empty scratch server of nichegraph's own
     assert "factor 2:" in done.stderr  # progress goes to stderr, stdout is only the JSON
