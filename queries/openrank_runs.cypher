@@ -2,7 +2,7 @@
 // One row per `nichegraph openrank` run, latest first. Its values are stored beside the published
 // ones, in the slot (A, B or C) the run names: RepoMonth.openrankComputedA, Developer.openrankSeriesA
 // (active months, values, activity in one array); readers read the `current` run's slot, and a new
-// run writes the other one before it becomes current.
+// run writes the next slot in turn (the one left longest ago) before it becomes current.
 //
 // Parameters: none
 //

@@ -137,7 +137,7 @@ SET d[$seriesKey] = [j IN before | old[j]] + new[..k] + [j IN after | old[j]]
 """
 
 # ... and the other developers holding either slot keep their current months outside the window
-# (none left: no series; this also clears what the slot held from the run before last)
+# (none left: no series; this also clears what the slot held from the run that wrote it before)
 KEEP_OTHER_DEVELOPERS = """
 UNWIND $ids AS id
 MATCH (d:Developer) WHERE id(d) = id
@@ -327,7 +327,7 @@ def _write_developers(graph: Graph, run: OpenRankRun, target: Slot, keep: Slot |
         **(keep.source_keys if keep is not None else {}),
     }
     written = _written_ids(run)
-    # developers that may hold the target slot (the run before last's) or, for a run that keeps
+    # developers that may hold the target slot (the run three runs back) or, for a run that keeps
     # values, the current one; listed as the target's holders before any is written
     others = slot_holders(graph, target)
     if keep is not None:
