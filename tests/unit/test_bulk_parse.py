@@ -5,7 +5,6 @@ all, and a file that cannot be read stops the run naming it."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from nichegraph.loader.opendigger import parse_repo
 from nichegraph.loader.sources import FolderSource
 from nichegraph.loader.summary import RepoFailure
 from tests.conftest import TOP300
+from tests.unit.unreadable_source import source_with_unreadable_file
 
 # vite is far the largest: the byte-balanced split puts it alone or nearly so; the small ones
 # share developers with it and with each other
@@ -84,11 +84,7 @@ def test_a_bad_repository_is_named_and_the_others_still_parse(tmp_path: Path) ->
 
 def test_a_file_that_cannot_be_read_stops_the_run_with_its_name(tmp_path: Path) -> None:
     root = tmp_path / "source"
-    for repo in REPOS:
-        shutil.copytree(TOP300 / "github" / repo, root / "github" / repo)
-    unreadable = root / "github" / REPOS[3] / "openrank.json"
-    unreadable.unlink()
-    unreadable.mkdir()  # reading it is a real OSError (IsADirectoryError)
+    unreadable = source_with_unreadable_file(root, REPOS, REPOS[3])
     (tmp_path / "out").mkdir()
     parsed = ParallelParse(FolderSource(root), REPOS, None, tmp_path / "out", workers=2)
     list(parsed)

@@ -4,14 +4,13 @@ naming that file (the full tier checks the exit status and the LoadRun)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from nichegraph.loader.opendigger import RepoData
 from nichegraph.loader.parsing import ParsedRepos
 from nichegraph.loader.sources import FolderSource
 from nichegraph.loader.summary import LoadSummary, RepoFailure, run_properties
-from tests.conftest import TOP300
+from tests.unit.unreadable_source import source_with_unreadable_file
 
 REPOS = ["JacksonKearl/testissues", "freddier/hyperblog", "helium/denylist", "element-fi/elf-council-frontend"]
 
@@ -37,12 +36,7 @@ def test_an_error_fails_the_run_and_is_recorded_on_one_line() -> None:
 
 def test_a_producer_that_cannot_read_a_file_stops_with_the_files_name(tmp_path: Path) -> None:
     root = tmp_path / "source"
-    for repo in REPOS:
-        shutil.copytree(TOP300 / "github" / repo, root / "github" / repo)
-    # a folder where a metric file should be: reading it is a real OSError (IsADirectoryError)
-    unreadable = root / "github" / REPOS[2] / "openrank.json"
-    unreadable.unlink()
-    unreadable.mkdir()
+    unreadable = source_with_unreadable_file(root, REPOS, REPOS[2])
     parsed = ParsedRepos(FolderSource(root), REPOS, None)
     items = list(parsed)
     assert [item.name for item in items if isinstance(item, RepoData)] == REPOS[:2]
