@@ -46,7 +46,7 @@ CREATE INDEX contributed_month IF NOT EXISTS FOR ()-[c:CONTRIBUTED]-() ON (c.mon
 
 // --- OpenRank and trends (issue 4) ----------------------------------------------------
 // One node per `nichegraph openrank` run: its window, parameters and timing. Computed values
-// live beside the published ones, in the run's slot A or B: RepoMonth.openrankComputedA, and on
+// live beside the published ones, in the run's slot A, B or C: RepoMonth.openrankComputedA, and on
 // Developer one array openrankSeriesA (docs/openrank.md, "Storage").
 CREATE CONSTRAINT openrank_run_id IF NOT EXISTS
 FOR (o:OpenRankRun) REQUIRE o.id IS UNIQUE;

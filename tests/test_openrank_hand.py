@@ -11,6 +11,7 @@ import pytest
 
 from nichegraph.analysis.openrank.method import OpenRankParams
 from nichegraph.analysis.openrank.run import run_openrank
+from nichegraph.analysis.openrank.storage import old_layout_keys
 from nichegraph.db import Graph
 from nichegraph.months import Window
 from nichegraph.queries.library import run_query
@@ -143,6 +144,28 @@ def test_a_developer_given_no_value_any_more_keeps_none_in_either_slot(scratch: 
         "OR d.openrankSeriesC IS NOT NULL RETURN d.key AS key"
     )
     assert {row["key"] for row in holding} == {"d1", "d2", "d4"}
+
+
+def test_the_first_run_removes_an_older_layout_once(scratch: Graph) -> None:
+    """Values an earlier version stored (four properties per developer and slot, a slotless
+    RepoMonth value) are removed by the first run of this layout; the names register in the
+    database, which is how a run knows whether to look for them at all."""
+    create_graph(scratch, REPOS, CONTRIBUTIONS, bots=["robot"])
+    scratch.write(
+        "MATCH (d:Developer {key: 'd1'}) SET d.openrankMonthsA = ['2020-01'], d.openrankComputedA = [1.0], "
+        "d.openrankActivityA = [1.0], d.openrankRunA = 'old'"
+    )
+    scratch.write("MATCH (m:RepoMonth {repo: 'x/a', month: '2020-01'}) SET m.openrankComputed = 9.0")
+    assert {"openrankComputed", "openrankMonthsA", "openrankRunA"} <= set(old_layout_keys(scratch))
+    run_openrank(scratch, Window("2020-01", "2020-07"), EXACT)
+    # (RepoMonth.openrankComputedA is this layout's slot A: only developers held the old arrays)
+    left = scratch.read(
+        "MATCH (d:Developer) WHERE d.openrankMonthsA IS NOT NULL OR d.openrankComputedA IS NOT NULL "
+        "OR d.openrankActivityA IS NOT NULL OR d.openrankRunA IS NOT NULL RETURN count(d) AS n"
+    )
+    assert left == [{"n": 0}]
+    assert scratch.read("MATCH (m:RepoMonth) WHERE m.openrankComputed IS NOT NULL RETURN count(m) AS n") == [{"n": 0}]
+    assert set(developer_series(scratch)) == {"d1", "d2", "d3", "d4"}
 
 
 def test_unlisted_developers_are_stood_in_for(scratch: Graph) -> None:

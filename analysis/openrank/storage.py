@@ -190,6 +190,17 @@ REMOVE_OLD_LAYOUTS = [
     + " } IN TRANSACTIONS OF 20000 ROWS",
 ]
 
+# property names the database has ever held (names stay registered after their last value is
+# removed, so an empty answer proves that no node holds them)
+PROPERTY_KEYS = "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS keys"
+
+
+def old_layout_keys(graph: Graph) -> list[str]:
+    """The names of earlier layouts' properties that this database has held at some time."""
+    known = set(graph.read(PROPERTY_KEYS)[0]["keys"])
+    return sorted(known & {"openrankComputed", *OLD_DEVELOPER_PROPERTIES})
+
+
 WRITE_RUN = """
 MERGE (run:OpenRankRun {id: $run})
 SET run += $props
@@ -295,7 +306,9 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
     target = current.next() if current else Slot(SLOTS[0])
     # a run over part of the data keeps the current values outside its window
     keep = None if whole or current is None else current
-    if row["layout"] != LAYOUT:  # scans every developer: only until a run of this layout is current
+    if row["layout"] != LAYOUT and old_layout_keys(graph):
+        # scans every developer: only until a run of this layout is current, and only in a
+        # database where an older layout ever wrote its properties
         for statement in REMOVE_OLD_LAYOUTS:
             graph.run_autocommit(statement)
     repo_rows = [{"name": n, "month": m, "value": v} for n, m, v in run.values(REPO)]
