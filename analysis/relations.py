@@ -68,6 +68,7 @@ class RelationParams:
     same_team_core: float = 0.30  # above this the upstream's core also runs the downstream: one team
     same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
     lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
+    upstream_min_lean: float = 0.3  # U1: the shared developers lean towards the downstream at least this much
     upstream_min_count: int = 2  # U1: core developers of the downstream active upstream, at least
     upstream_min_shared: int = 1  # U1: shared developers, at least
     upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's (U1)
@@ -348,6 +349,9 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
         if d.up_docs and not d.down_docs:
             continue  # documentation serves what it documents: the cores it draws are its writers, not its users
         up, down = (repos[s.a], repos[s.b]) if d.up_is_a else (repos[s.b], repos[s.a])
+        # the would-be upstream describes itself by the other (JuliaRegistries/General, "the official
+        # registry of general Julia packages"): the name says which serves which, the cores do not
+        named_against = d.up_names_down and not d.down_names_up
         flows = (
             f"{d.core_down_up:.0%} of {down}'s core activity is by developers also active in {up}, "
             f"{d.core_up_down:.0%} the other way"
@@ -358,13 +362,19 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
             if d.previous_gap is None
             else f"gap {d.previous_gap:+.0%} in the window before"
         )
-        if d.core_down_up >= p.upstream_min_core and d.gap >= p.upstream_gap and d.lean_down >= p.lean_floor:
+        if (
+            not named_against
+            and d.core_down_up >= p.upstream_min_core
+            and d.gap >= p.upstream_gap
+            and d.lean_down >= p.lean_floor
+        ):
             if (
                 d.core_up_down <= p.same_team_core
                 and d.openrank_up >= p.upstream_min_openrank * d.openrank_down
                 and d.core_count_down >= p.upstream_min_count
                 and s.shared >= p.upstream_min_shared
                 and s.shared_kind is None
+                and d.lean_down >= p.upstream_min_lean
             ):
                 confidence = u1_confidence(d)
                 reason = (
@@ -380,14 +390,19 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
                 confidence = u2_confidence(d)
                 reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}"
                 return Verdict(UPSTREAM, d.up_is_a, "U2", confidence, reason)
+        # one team (both cores overlap): which way the cores flow says whose core is smaller, not
+        # which serves which, so the name decides alone
+        one_team = min(d.core_down_up, d.core_up_down) > p.same_team_core
         if (
             d.down_names_up
             and not d.up_names_down
             and d.lean_down >= p.named_min_lean
-            and d.gap >= -p.named_max_reverse_gap
+            and (d.gap >= -p.named_max_reverse_gap or one_team)
+            and s.shared_kind is None  # deno, "a runtime for JavaScript and TypeScript", does TypeScript's job
         ):
             confidence = u3_confidence(d)
-            reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}"
+            team = "; one team, the cores' flow gives no direction" if one_team and d.gap < 0 else ""
+            reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}{team}"
             return Verdict(UPSTREAM, d.up_is_a, "U3", confidence, reason)
     return None
 
