@@ -5,12 +5,16 @@ first that holds decides, and the relation keeps its rule, a reason in words and
 behind it. Pairs no rule speaks about are unrelated (nothing is stored).
 
 - upstream, different teams (U1): much of the downstream's core (at least two of its developers)
-  works in the upstream, little the other way; the shared developers are not mostly the
-  upstream's own people; the two do not declare one kind (two languages are no dependency).
+  works in the upstream, little the other way; the shared developers lean towards the downstream
+  (its people come upstream); the two do not declare one kind (two languages are no dependency).
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
 - upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
-  shared developers are not mostly the upstream's own people, and the cores do not say the opposite.
+  shared developers are not mostly the upstream's own people, the cores do not say the opposite
+  (within one team they cannot: the name decides), and the two do not declare one kind.
+
+U1 and U2 never make a project upstream of one its own metadata names (a registry naming its
+language is the language's downstream, whatever way the cores flow).
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
 - competitor (C4): cores apart, OpenRank within a wider factor, both declare one kind of project in
