@@ -43,7 +43,7 @@ from typing import Any
 
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, WindowActivity, developer_logins
-from nichegraph.analysis.pair_signals import PairSignals, SignalSource, shared_user_pairs
+from nichegraph.analysis.pair_signals import PairSignals, SignalSource, extends, shared_user_pairs
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.queries.library import run_query
@@ -463,7 +463,7 @@ def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: 
     mean = (s.core_ab + s.core_ba) / 2
     if not s.significant or mean < p.flagship_min_core:
         return None
-    if not with_hub and s.a_heads_b != s.b_heads_a:
+    if not with_hub and s.a_heads_b != s.b_heads_a and u4_named_or_one_team(s, p, repos):
         up, down = (repos[s.a], repos[s.b]) if s.a_heads_b else (repos[s.b], repos[s.a])
         reason = (
             f"U4 ({RULE_NAMES['U4']}): one organisation, cores overlapping ({s.core_ab:.0%} of {repos[s.a]}'s core "
@@ -480,6 +480,17 @@ def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: 
         + ("; distribution hubs are never upstream or downstream" if with_hub else "")
     )
     return Verdict(PEER, True, rule, min(1.0, mean / 0.5), reason)
+
+
+def u4_named_or_one_team(s: PairSignals, p: RelationParams, repos: list[str]) -> bool:
+    """U4's names say which serves which when the downstream's name extends the upstream's
+    (react-native), or when the flagship and the other are one team (both cores over
+    `same_team_core` in the other: angular/components); a product of the organisation with a core
+    of its own (grafana/loki, cores 29% each way) is its flagship's peer, not its downstream."""
+    up, down = (s.a, s.b) if s.a_heads_b else (s.b, s.a)
+    if extends(repos[down].lower().split("/", 1)[1], repos[up].lower().split("/", 1)[1]):
+        return True
+    return min(s.core_ab, s.core_ba) > p.same_team_core
 
 
 # --- confidences (calibrated on the dev labels, docs/niches.md "Calibration") -------------------

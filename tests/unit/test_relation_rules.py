@@ -232,10 +232,19 @@ def test_u4_the_organisations_flagship_breaks_a_one_team_tie() -> None:
     assert (v.relation, v.source_is_a, v.rule, v.confidence) == (UPSTREAM, True, "U4", 0.6)
     assert verdict(replace(s, b_heads_a=True)).source_is_a is False
     assert verdict(replace(s, a_heads_b=True, b_heads_a=True)).rule == "P"  # both: no direction
-    # cores that overlap a little (mean 0.165 >= 0.1) are enough for the name to decide, not for a peer
+    # cores that overlap a little (mean 0.165 >= 0.1) are enough for a name that extends the other's to
+    # decide (react, react-native), not for a peer
     family = replace(s, core_ab=0.17, core_ba=0.16)
-    assert verdict(family) is None and verdict(replace(family, a_heads_b=True)).rule == "U4"
-    assert verdict(replace(family, core_ab=0.05, core_ba=0.05, a_heads_b=True)) is None  # cores apart
+    named = ["facebook/react", "facebook/react-native"]
+    assert verdict(family) is None and decide(replace(family, a_heads_b=True), frozenset(), PARAMS, named).rule == "U4"
+    assert decide(replace(family, core_ab=0.05, core_ba=0.05, a_heads_b=True), frozenset(), PARAMS, named) is None
+    # ... while the flagship alone decides only within one team (both cores over 0.30, round 5): a
+    # product of the organisation with a core of its own (grafana/loki, 29% each way) is a peer
+    products = ["grafana/grafana", "grafana/loki"]
+    sibling = replace(s, core_ab=0.29, core_ba=0.29, a_heads_b=True)
+    assert decide(sibling, frozenset(), PARAMS, products).rule == "P"  # mean 0.29 >= 0.2
+    assert decide(replace(sibling, core_ab=0.31, core_ba=0.31), frozenset(), PARAMS, products).rule == "U4"
+    assert decide(replace(family, a_heads_b=True), frozenset(), PARAMS, products) is None  # mean 0.165: no peer
     assert verdict(replace(s, a_heads_b=True), frozenset({0})).rule == "H"  # never with a hub
     # a direction in the data goes first: U2 here (gap 0.2, lean towards the downstream 0.6)
     assert verdict(replace(s, core_ab=0.45, core_ba=0.65, lean=0.6, b_heads_a=True)).rule == "U2"
