@@ -5,12 +5,16 @@ first that holds decides, and the relation keeps its rule, a reason in words and
 behind it. Pairs no rule speaks about are unrelated (nothing is stored).
 
 - upstream, different teams (U1): much of the downstream's core (at least two of its developers)
-  works in the upstream, little the other way; the shared developers are not mostly the
-  upstream's own people; the two do not declare one kind (two languages are no dependency).
+  works in the upstream, little the other way; the shared developers lean towards the downstream
+  (its people come upstream); the two do not declare one kind (two languages are no dependency).
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
   upstream than the reverse, its people lean towards it, and the previous window agrees.
 - upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
-  shared developers are not mostly the upstream's own people, and the cores do not say the opposite.
+  shared developers are not mostly the upstream's own people, the cores do not say the opposite
+  (within one team they cannot: the name decides), and the two do not declare one kind.
+
+U1 and U2 never make a project upstream of one its own metadata names (a registry naming its
+language is the language's downstream, whatever way the cores flow).
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
 - competitor (C4): cores apart, OpenRank within a wider factor, both declare one kind of project in
@@ -39,7 +43,7 @@ from typing import Any
 
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, WindowActivity, developer_logins
-from nichegraph.analysis.pair_signals import PairSignals, SignalSource, shared_user_pairs
+from nichegraph.analysis.pair_signals import PairSignals, SignalSource, extends, shared_user_pairs
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.queries.library import run_query
@@ -68,6 +72,7 @@ class RelationParams:
     same_team_core: float = 0.30  # above this the upstream's core also runs the downstream: one team
     same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
     lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
+    upstream_min_lean: float = 0.3  # U1: the shared developers lean towards the downstream at least this much
     upstream_min_count: int = 2  # U1: core developers of the downstream active upstream, at least
     upstream_min_shared: int = 1  # U1: shared developers, at least
     upstream_min_openrank: float = 0.5  # upstream's OpenRank at least half the downstream's (U1)
@@ -348,6 +353,9 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
         if d.up_docs and not d.down_docs:
             continue  # documentation serves what it documents: the cores it draws are its writers, not its users
         up, down = (repos[s.a], repos[s.b]) if d.up_is_a else (repos[s.b], repos[s.a])
+        # the would-be upstream describes itself by the other (JuliaRegistries/General, "the official
+        # registry of general Julia packages"): the name says which serves which, the cores do not
+        named_against = d.up_names_down and not d.down_names_up
         flows = (
             f"{d.core_down_up:.0%} of {down}'s core activity is by developers also active in {up}, "
             f"{d.core_up_down:.0%} the other way"
@@ -358,13 +366,19 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
             if d.previous_gap is None
             else f"gap {d.previous_gap:+.0%} in the window before"
         )
-        if d.core_down_up >= p.upstream_min_core and d.gap >= p.upstream_gap and d.lean_down >= p.lean_floor:
+        if (
+            not named_against
+            and d.core_down_up >= p.upstream_min_core
+            and d.gap >= p.upstream_gap
+            and d.lean_down >= p.lean_floor
+        ):
             if (
                 d.core_up_down <= p.same_team_core
                 and d.openrank_up >= p.upstream_min_openrank * d.openrank_down
                 and d.core_count_down >= p.upstream_min_count
                 and s.shared >= p.upstream_min_shared
                 and s.shared_kind is None
+                and d.lean_down >= p.upstream_min_lean
             ):
                 confidence = u1_confidence(d)
                 reason = (
@@ -380,14 +394,19 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
                 confidence = u2_confidence(d)
                 reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}"
                 return Verdict(UPSTREAM, d.up_is_a, "U2", confidence, reason)
+        # one team (both cores overlap): which way the cores flow says whose core is smaller, not
+        # which serves which, so the name decides alone
+        one_team = min(d.core_down_up, d.core_up_down) > p.same_team_core
         if (
             d.down_names_up
             and not d.up_names_down
             and d.lean_down >= p.named_min_lean
-            and d.gap >= -p.named_max_reverse_gap
+            and (d.gap >= -p.named_max_reverse_gap or one_team)
+            and s.shared_kind is None  # deno, "a runtime for JavaScript and TypeScript", does TypeScript's job
         ):
             confidence = u3_confidence(d)
-            reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}"
+            team = "; one team, the cores' flow gives no direction" if one_team and d.gap < 0 else ""
+            reason = f"U3 ({RULE_NAMES['U3']}): {down}'s GitHub topics or description name {up}; {leans}; {flows}{team}"
             return Verdict(UPSTREAM, d.up_is_a, "U3", confidence, reason)
     return None
 
@@ -444,7 +463,7 @@ def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: 
     mean = (s.core_ab + s.core_ba) / 2
     if not s.significant or mean < p.flagship_min_core:
         return None
-    if not with_hub and s.a_heads_b != s.b_heads_a:
+    if not with_hub and s.a_heads_b != s.b_heads_a and u4_named_or_one_team(s, p, repos):
         up, down = (repos[s.a], repos[s.b]) if s.a_heads_b else (repos[s.b], repos[s.a])
         reason = (
             f"U4 ({RULE_NAMES['U4']}): one organisation, cores overlapping ({s.core_ab:.0%} of {repos[s.a]}'s core "
@@ -461,6 +480,17 @@ def peer_verdict(s: PairSignals, p: RelationParams, repos: list[str], with_hub: 
         + ("; distribution hubs are never upstream or downstream" if with_hub else "")
     )
     return Verdict(PEER, True, rule, min(1.0, mean / 0.5), reason)
+
+
+def u4_named_or_one_team(s: PairSignals, p: RelationParams, repos: list[str]) -> bool:
+    """U4's names say which serves which when the downstream's name extends the upstream's
+    (react-native), or when the flagship and the other are one team (both cores over
+    `same_team_core` in the other: angular/components); a product of the organisation with a core
+    of its own (grafana/loki, cores 29% each way) is its flagship's peer, not its downstream."""
+    up, down = (s.a, s.b) if s.a_heads_b else (s.b, s.a)
+    if extends(repos[down].lower().split("/", 1)[1], repos[up].lower().split("/", 1)[1]):
+        return True
+    return min(s.core_ab, s.core_ba) > p.same_team_core
 
 
 # --- confidences (calibrated on the dev labels, docs/niches.md "Calibration") -------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nichegraph.analysis.niches import stored_run
+from nichegraph.analysis.pair_signals import extends
 from nichegraph.db import Graph
 from nichegraph.queries.library import run_query
 from tests.support.niche_fixtures import Analysed, judged_pairs
@@ -52,14 +53,19 @@ def test_every_relation_carries_its_evidence(full_graph: Graph, analysed: Analys
         # each rule's own condition, read back from the stored numbers (docs/niches.md)
         gap = row["targetCoreInSource"] - row["sourceCoreInTarget"]
         if row["rule"] in {"U1", "U2"}:
-            assert gap >= 0.10 and row["targetCoreInSource"] >= 0.15 and row["lean"] >= -0.5
+            # both need the shared developers at home downstream (U1 since round 5, U2 before)
+            assert gap >= 0.10 and row["targetCoreInSource"] >= 0.15 and row["lean"] >= 0.3
         if row["rule"] == "U2":
             assert row["sourceCoreInTarget"] > 0.30 and row["lean"] >= 0.3
+        one_team = min(row["sourceCoreInTarget"], row["targetCoreInSource"]) > 0.30
         if row["rule"] == "U3":
-            assert gap >= -0.10 and row["lean"] >= -1.0
+            assert (gap >= -0.10 or one_team) and row["lean"] >= -1.0
         if row["rule"] == "U4":
             assert row["source"].split("/")[0] == row["target"].split("/")[0]  # one organisation
             assert (row["sourceCoreInTarget"] + row["targetCoreInSource"]) / 2 >= 0.1
+            # the flagship alone decides within one team; a name extending the other's also in a family
+            up, down = row["source"].split("/")[1].lower(), row["target"].split("/")[1].lower()
+            assert one_team or extends(down, up), row["reason"]
         if row["relation"] == "upstream":
             assert row["rule"] in {"U1", "U2", "U3", "U4"} and not {row["source"], row["target"]} & hubs
         if row["relation"] == "competitor":
@@ -99,6 +105,20 @@ def test_the_organisations_flagship_heads_a_pair_without_direction(full_graph: G
         for r in full_graph.read("MATCH (r:Repo) WHERE r.name STARTS WITH 'kubernetes/' RETURN r.name AS name")
     }
     assert [name for name in others if name.split("/")[1] == "kubernetes"] == ["kubernetes/kubernetes"]
+
+
+def test_a_flagship_alone_is_no_upstream_of_a_product_with_its_own_core(full_graph: Graph, analysed: Analysed) -> None:
+    """grafana/grafana is the one grafana/ repository named like its organisation, and loki's name does not
+    extend it. The two share a family of developers (cores under 30% in each other: not one team), so the
+    flagship's name alone says nothing about which serves which (round 5): a peer, no longer U4."""
+    grafana = {
+        r["name"] for r in full_graph.read("MATCH (r:Repo) WHERE r.name STARTS WITH 'grafana/' RETURN r.name AS name")
+    }
+    assert [name for name in grafana if name.split("/")[1] == "grafana"] == ["grafana/grafana"]
+    row = relation(full_graph, analysed.window, "grafana/grafana", "grafana/loki")
+    cores = (row["sourceCoreInTarget"], row["targetCoreInSource"])
+    assert min(cores) <= 0.30 and sum(cores) / 2 >= 0.2, row["reason"]
+    assert (row["relation"], row["rule"]) == ("peer", "P"), row["reason"]
 
 
 # the snapshot's documentation and web-site repositories, listed by hand from their names

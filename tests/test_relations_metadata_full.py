@@ -114,14 +114,46 @@ def test_programming_languages_are_rivals_by_the_kind_they_declare(with_metadata
     assert zig is None or zig.relation != "upstream", zig and zig.reason
 
 
+def test_a_registry_naming_its_language_is_downstream_of_it(with_metadata: RelationResult) -> None:
+    # JuliaRegistries/General: "The official registry of general Julia packages"; julia is the one
+    # repository named "julia", and julia's own metadata does not name the registry. The two are one
+    # team (the registry's maintainers are julia's core: both cores well over 30% in the other), so
+    # the cores' flow says nothing of the direction: the name decides, julia upstream (U3), where
+    # U2 read julia's core working in the registry as julia being downstream (round 5).
+    assert "julia" in file_terms("JuliaRegistries/General")
+    assert not {"general", "juliaregistries", "juliaregistriesgeneral"} & file_terms("JuliaLang/julia")
+    found = with_metadata.find("JuliaLang/julia", "JuliaRegistries/General")
+    assert found is not None, "julia and its registry share most of their cores"
+    assert (found.relation, found.source, found.rule) == ("upstream", "JuliaLang/julia", "U3"), found.reason
+    row = found.row()
+    assert min(row["sourceCoreInTarget"], row["targetCoreInSource"]) > 0.30
+    assert "one team" in found.reason
+
+
+def test_a_runtime_naming_the_languages_it_runs_is_not_their_downstream(with_metadata: RelationResult) -> None:
+    # deno: "A modern runtime for JavaScript and TypeScript", topics `rust`, `typescript`: it declares a
+    # language (a runtime naming one), as TypeScript and rust do; it does their job (the OSS Insight
+    # language collection), so naming them makes it neither their downstream nor, named, their rival
+    deno = file_row("denoland/deno")
+    assert "runtime" in deno["description"].lower() and {"rust", "typescript"} <= set(deno["topics"].split("|"))
+    assert "language" in file_row("microsoft/TypeScript")["topics"].split("|")
+    for upstream in ("microsoft/TypeScript", "rust-lang/rust"):
+        found = with_metadata.find(upstream, "denoland/deno")
+        assert found is None or found.relation != "upstream", found and found.reason
+
+
 def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> None:
     rules = {r.rule for r in with_metadata.relations}
     assert {"U3", "C1", "C3", "C4"} <= rules
     for relation in with_metadata.relations:
         row = relation.row()
         if relation.rule == "U3":
-            assert row["targetNamesSource"] and not row["sourceNamesTarget"]
-            assert row["lean"] >= -1.0 and row["sourceCoreInTarget"] - row["targetCoreInSource"] <= 0.10
+            assert row["targetNamesSource"] and not row["sourceNamesTarget"] and row["sharedKind"] is None
+            one_team = min(row["sourceCoreInTarget"], row["targetCoreInSource"]) > 0.30
+            assert row["lean"] >= -1.0 and (row["sourceCoreInTarget"] - row["targetCoreInSource"] <= 0.10 or one_team)
+        if relation.relation == "upstream":
+            # an upstream never describes itself by its downstream alone (round 5)
+            assert not (row["sourceNamesTarget"] and not row["targetNamesSource"]), relation.reason
         if relation.rule in {"C1", "C3"}:
             assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
             assert not (row["sourceNamesTarget"] or row["targetNamesSource"])

@@ -50,6 +50,41 @@ def test_u1_guards() -> None:
     assert hub is None or hub.relation != UPSTREAM
 
 
+def test_u1_needs_the_shared_developers_to_lean_towards_the_downstream() -> None:
+    # 25% of b's core (4 developers) works in a, 14% the other way: U1 when the shared developers are
+    # at home in b beyond its size (lean +0.6); balanced shared developers (lean -0.1, +0.2: sibling
+    # SDKs, one organisation's tools) say the cores differ in size, not a direction (round 5)
+    s = replace(BASE, core_ab=0.14, core_ba=0.25, core_count_ab=3, core_count_ba=4, lean=0.6,
+                openrank_a=230.0, openrank_b=240.0)  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U1")
+    assert v.confidence == pytest.approx(0.11 / 0.39 * 4 / 5)  # contrast 0.11 / 0.39, support 4/5
+    assert verdict(replace(s, lean=0.3)).rule == "U1"  # at the bar
+    assert verdict(replace(s, lean=0.2)) is None  # mean core crossing 0.195: no peer either
+    assert verdict(replace(s, lean=-0.1)) is None
+
+
+def test_an_upstream_does_not_describe_itself_by_its_downstream() -> None:
+    # one team (b's core 70% in a, a's 49% in b, lean +0.3, the window before agreeing): U2 makes a
+    # upstream of b; but a's description names b ("the registry of general Julia packages"), so the
+    # name decides: b is upstream of a (U3, the gap ignored within one team), at 0.55 + 0.25 * 0 (the
+    # shared developers lean towards a, not b)
+    s = replace(BASE, core_ab=0.49, core_ba=0.70, core_count_ab=15, core_count_ba=14, lean=0.3,
+                previous_ab=0.52, previous_ba=0.68)  # fmt: skip
+    assert verdict(s).rule == "U2" and verdict(s).source_is_a is True
+    named = verdict(replace(s, a_names_b=True))
+    assert (named.relation, named.source_is_a, named.rule) == (UPSTREAM, False, "U3")
+    assert named.confidence == pytest.approx(0.55)
+    assert "one team" in named.reason
+    # both name each other: no direction from the names, U2 stands
+    assert verdict(replace(s, a_names_b=True, b_names_a=True)).rule == "U2"
+    # cores apart in one direction (U1's case, b's core 46% in a, a's 4% in b): a naming b stops U1,
+    # and U3 the other way needs the cores within 10 points (they are 42 apart): a peer (mean 0.25)
+    apart = replace(BASE, core_ab=0.04, core_ba=0.46, core_count_ba=7, lean=2.0, openrank_a=1200.0, openrank_b=280.0)
+    assert verdict(apart).rule == "U1"
+    assert verdict(replace(apart, a_names_b=True)).rule == "P"
+
+
 def test_u1_needs_two_core_developers() -> None:
     # 30% of b's core works in a, none the other way, but it is one developer: no evidence of a
     # direction (gitea -> renovate, Proton -> mastodon were such claims)
@@ -66,9 +101,9 @@ def test_one_declared_kind_is_no_dependency_by_core_crossing() -> None:
     s = replace(BASE, core_ba=0.2, core_count_ba=3, lean=1.7, openrank_a=430.0, openrank_b=170.0)
     assert verdict(s).rule == "U1"
     assert verdict(replace(s, shared_kind="programming language")) is None  # nor C4: the cores mix
-    # named by the other, it is still upstream (deno names TypeScript and is built on it)
-    named = verdict(replace(s, shared_kind="programming language", b_names_a=True))
-    assert (named.relation, named.source_is_a, named.rule) == (UPSTREAM, True, "U3")
+    # named by the other, no upstream either (round 5): deno, "a runtime for JavaScript and TypeScript",
+    # names the language whose job it does; nor a rival (it names it), so nothing is claimed
+    assert verdict(replace(s, shared_kind="programming language", b_names_a=True)) is None
 
 
 def test_documentation_is_never_upstream_of_what_it_documents() -> None:
@@ -113,7 +148,9 @@ def test_c4_one_declared_kind() -> None:
     assert verdict(replace(s, shared_kind=None)) is None
     assert verdict(replace(s, common=1)) is None  # nothing in the data ties them
     assert verdict(replace(s, core_ab=0.15, core_count_ab=3)) is None  # cores mix
-    assert verdict(replace(s, a_names_b=True)).rule == "U3"  # built on it (deno names rust), not instead of it
+    # one names the other (deno names rust): not instead of it, and not built on it either when both
+    # declare the kind (round 5): nothing is claimed
+    assert verdict(replace(s, a_names_b=True)) is None
     # OpenRank within a factor 6 for one declared kind (5 here), not beyond (7)
     assert verdict(replace(s, openrank_a=500.0)).rule == "C4"
     assert verdict(replace(s, openrank_a=700.0)) is None
@@ -154,7 +191,7 @@ def test_c1_alike_by_metadata() -> None:
     v = verdict(s)
     assert (v.relation, v.rule) == (COMPETITOR, "C1") and "game-engine" in v.reason
     assert v.confidence == pytest.approx(0.5 + 0.4 * (0.4 / 0.5))
-    mixed = verdict(replace(s, core_ba=0.2, core_count_ba=3))  # cores mix: not rivals (here b builds on a)
+    mixed = verdict(replace(s, core_ba=0.2, core_count_ba=3, lean=1.0))  # cores mix: not rivals (b builds on a)
     assert mixed is not None and mixed.relation != COMPETITOR
     assert verdict(replace(s, openrank_a=500.0)) is None  # five times the weight
     assert verdict(replace(s, b_names_a=True, lean=-1.5)) is None  # built on the other, not instead of it
@@ -172,7 +209,7 @@ def test_c3_alike_by_metadata_and_position() -> None:
     assert verdict(replace(s, common=4, similarity=0.35)).rule == "C3"  # ... unless the profiles are
     assert verdict(replace(s, metadata_similarity=0.10)) is None  # below 0.12
     assert verdict(replace(s, shared=0, lift=0.0, common=6)).rule == "C3"  # common neighbours tie them
-    mixed = verdict(replace(s, core_ab=0.2, core_count_ab=4))  # cores mix: not rivals (here a builds on b)
+    mixed = verdict(replace(s, core_ab=0.2, core_count_ab=4, lean=-1.0))  # cores mix: not rivals (a builds on b)
     assert mixed is not None and mixed.relation != COMPETITOR
 
 
@@ -195,10 +232,19 @@ def test_u4_the_organisations_flagship_breaks_a_one_team_tie() -> None:
     assert (v.relation, v.source_is_a, v.rule, v.confidence) == (UPSTREAM, True, "U4", 0.6)
     assert verdict(replace(s, b_heads_a=True)).source_is_a is False
     assert verdict(replace(s, a_heads_b=True, b_heads_a=True)).rule == "P"  # both: no direction
-    # cores that overlap a little (mean 0.165 >= 0.1) are enough for the name to decide, not for a peer
+    # cores that overlap a little (mean 0.165 >= 0.1) are enough for a name that extends the other's to
+    # decide (react, react-native), not for a peer
     family = replace(s, core_ab=0.17, core_ba=0.16)
-    assert verdict(family) is None and verdict(replace(family, a_heads_b=True)).rule == "U4"
-    assert verdict(replace(family, core_ab=0.05, core_ba=0.05, a_heads_b=True)) is None  # cores apart
+    named = ["facebook/react", "facebook/react-native"]
+    assert verdict(family) is None and decide(replace(family, a_heads_b=True), frozenset(), PARAMS, named).rule == "U4"
+    assert decide(replace(family, core_ab=0.05, core_ba=0.05, a_heads_b=True), frozenset(), PARAMS, named) is None
+    # ... while the flagship alone decides only within one team (both cores over 0.30, round 5): a
+    # product of the organisation with a core of its own (grafana/loki, 29% each way) is a peer
+    products = ["grafana/grafana", "grafana/loki"]
+    sibling = replace(s, core_ab=0.29, core_ba=0.29, a_heads_b=True)
+    assert decide(sibling, frozenset(), PARAMS, products).rule == "P"  # mean 0.29 >= 0.2
+    assert decide(replace(sibling, core_ab=0.31, core_ba=0.31), frozenset(), PARAMS, products).rule == "U4"
+    assert decide(replace(family, a_heads_b=True), frozenset(), PARAMS, products) is None  # mean 0.165: no peer
     assert verdict(replace(s, a_heads_b=True), frozenset({0})).rule == "H"  # never with a hub
     # a direction in the data goes first: U2 here (gap 0.2, lean towards the downstream 0.6)
     assert verdict(replace(s, core_ab=0.45, core_ba=0.65, lean=0.6, b_heads_a=True)).rule == "U2"
