@@ -4,9 +4,10 @@
 For every repository: `(:Repo)-[:HAS_WINDOW]->(:RepoWindow {repo, window, ...})` with the
 project page's developer figures for the window (developers, bots, and the top developers by
 activity as parallel lists) and the comparison's top developers by computed OpenRank, one set
-per OpenRank slot (see docs/model.md). The aggregations are the ones `queries/repo_page.cypher`,
-`trend_compare.cypher` and `trend_compare_developers.cypher` run when nothing is stored, so both
-give the same answer.
+per OpenRank slot; for every niche of the window, the niche page's OpenRank curves and means
+(see docs/model.md). The aggregations are the ones `queries/repo_page.cypher`,
+`trend_compare.cypher`, `trend_compare_developers.cypher` and `niche_page.cypher` run when
+nothing is stored, so both give the same answer.
 
 The OpenRank figures follow OpenRank's own switch (analysis/openrank/storage.py): a run writes
 them into its slot's properties beside the current ones, before it becomes current, and names
@@ -82,14 +83,41 @@ SET w['openrankRun' + $slot] = $run,
     w['openrankTopActiveMonths' + $slot] = [row IN ranked[..$top] | row.activeMonths]
 """
 
+# The niche page's OpenRank figures (queries/niche_page.cypher): each member's mean published
+# OpenRank over the window and its monthly curve (on IN_NICHE), and the niche's summed curve.
+WRITE_NICHE_FIGURES = """
+MATCH (n:Niche {window: $window})
+CALL (n) {
+  MATCH (r:Repo)-[i:IN_NICHE]->(n)
+  CALL (r) {
+    OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE $first <= m.month <= $last
+    RETURN avg(m.openrank) AS openrank
+  }
+  CALL (r) {
+    OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+    WITH m ORDER BY m.month
+    RETURN collect(m.month) AS months, collect(m.openrank) AS values
+  }
+  SET i.windowOpenrank = openrank, i.curveMonths = months, i.curveOpenrank = values
+  RETURN count(i) AS members
+}
+CALL (n) {
+  MATCH (r:Repo)-[:IN_NICHE]->(n)
+  MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+  WITH m.month AS month, sum(m.openrank) AS openrank ORDER BY month
+  RETURN collect(month) AS months, collect(openrank) AS values
+}
+SET n.curveMonths = months, n.curveOpenrank = values, n.pageFiguresAt = $computedAt
+"""
+
 CURRENT_OPENRANK = "OPTIONAL MATCH (run:OpenRankRun {current: true}) RETURN run.id AS run, run.slot AS slot"
 
 ANALYSED_WINDOWS = "MATCH (w:RepoWindow) RETURN DISTINCT w.window AS window ORDER BY window"
 
 
 def write_repo_windows(tx: Any, window: str, computed_at: str) -> None:
-    """Replace the window's stored page figures (inside the caller's write transaction), with the
-    current OpenRank run's developer figures when there is one."""
+    """Replace the window's stored page figures (inside the caller's write transaction, after its
+    niches are written), with the current OpenRank run's developer figures when there is one."""
     months = parse_window(window)
     tx.run(DELETE_REPO_WINDOWS, window=window).consume()
     tx.run(
@@ -100,6 +128,7 @@ def write_repo_windows(tx: Any, window: str, computed_at: str) -> None:
         top=STORED_TOP_DEVELOPERS,
         computedAt=computed_at,
     ).consume()
+    tx.run(WRITE_NICHE_FIGURES, window=window, first=months.first, last=months.last, computedAt=computed_at).consume()
     current = tx.run(CURRENT_OPENRANK).single()
     if current is not None and current["run"] is not None and current["slot"]:
         write_openrank_developers(tx, window, current["slot"], current["run"])

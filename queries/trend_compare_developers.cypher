@@ -63,13 +63,15 @@ CALL (slot, r, stored) {
   RETURN collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
          AS computedDevelopers, sum(attributed) AS computedTotal
 }
+// each stored list read once (an index into a property reads the whole property again)
+WITH name, stored, computedDevelopers, computedTotal, stored['openrankTopLogins' + slot] AS logins,
+     stored['openrankTopAttributed' + slot] AS attributed, stored['openrankTopMean' + slot] AS mean,
+     stored['openrankTopActiveMonths' + slot] AS months, stored['openrankTotal' + slot] AS storedTotal
 WITH name, CASE WHEN stored IS NULL THEN computedDevelopers
-                ELSE [i IN range(0, size(stored['openrankTopLogins' + slot]) - 1) |
-                      {login: stored['openrankTopLogins' + slot][i],
-                       attributed: stored['openrankTopAttributed' + slot][i],
-                       meanOpenrank: stored['openrankTopMean' + slot][i],
-                       activeMonths: stored['openrankTopActiveMonths' + slot][i]}] END AS developers,
-     CASE WHEN stored IS NULL THEN computedTotal ELSE stored['openrankTotal' + slot] END AS total
+                ELSE [i IN range(0, size(logins) - 1) |
+                      {login: logins[i], attributed: attributed[i], meanOpenrank: mean[i], activeMonths: months[i]}]
+           END AS developers,
+     CASE WHEN stored IS NULL THEN computedTotal ELSE storedTotal END AS total
 // number the top rows inside one list; then drop the list, or the sort below would hold a
 // copy of it for every row
 UNWIND [i IN range(0, size(developers[..$limit]) - 1) |
