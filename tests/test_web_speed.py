@@ -299,3 +299,60 @@ def test_only_the_current_runs_stored_figures_are_read(
         ).consume()
         assert [row["login"] for row in tx.run(query, params)] == ranked
         tx.rollback()
+
+
+# --- the niche page's stored OpenRank figures --------------------------------------------------
+
+MEMBER_MONTHS = """
+MATCH (r:Repo)-[i:IN_NICHE]->(:Niche {id: $niche})
+MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+RETURN r.name AS repo, i.rank AS rank, m.month AS month, m.openrank AS openrank
+"""
+
+
+def test_niche_pages_equal_the_figures_derived_from_the_months(
+    client: FlaskClient, full_graph: Graph, analysed: Analysed
+) -> None:
+    first, last = analysed.window.split(":")
+    niches = full_graph.read(
+        "MATCH (n:Niche {window: $window}) RETURN n.id AS id, n.pageFiguresAt AS stored", window=analysed.window
+    )
+    assert len(niches) == len(analysed.niches.niches) and all(niche["stored"] for niche in niches)
+    for niche in niches:
+        data = get_json(client, f"/niche/{niche['id']}.json")
+        rows = full_graph.read(MEMBER_MONTHS, niche=niche["id"])
+        curve: dict[str, float] = {}
+        series: dict[str, dict[str, float]] = {}
+        for row in rows:
+            curve[row["month"]] = curve.get(row["month"], 0.0) + row["openrank"]
+            series.setdefault(row["repo"], {})[row["month"]] = row["openrank"]
+        assert [point["month"] for point in data["curve"]] == sorted(curve)
+        assert [point["openrank"] for point in data["curve"]] == pytest.approx([curve[m] for m in sorted(curve)])
+        for member in data["members"]:
+            inside = [value for month, value in series.get(member["repo"], {}).items() if first <= month <= last]
+            assert member["openrank"] == (pytest.approx(sum(inside) / len(inside)) if inside else None)
+        shown = [member["repo"] for member in data["members"] if member["rank"] <= 8]
+        assert [curve["repo"] for curve in data["memberCurves"]] == shown
+        for member in data["memberCurves"]:
+            months = sorted(series.get(member["repo"], {}))
+            assert member["months"] == [{"month": m, "openrank": series[member["repo"]][m]} for m in months]
+
+
+def test_a_niche_without_stored_figures_is_computed_the_same(full_graph: Graph, analysed: Analysed) -> None:
+    """The stored figures taken away inside a transaction that is rolled back."""
+    from nichegraph.queries.library import get_query
+
+    query = get_query("niche_page").cypher
+    largest = "MATCH (n:Niche {window: $window}) RETURN n.id AS id ORDER BY n.size DESC LIMIT 1"
+    niche = full_graph.read(largest, window=analysed.window)[0]["id"]
+    with full_graph.session() as session, session.begin_transaction() as tx:
+        stored = tx.run(query, niche=niche, curveMembers=8).single().data()
+        tx.run("MATCH (n:Niche {id: $niche}) REMOVE n.pageFiguresAt", niche=niche).consume()
+        computed = tx.run(query, niche=niche, curveMembers=8).single().data()
+        tx.rollback()
+    assert len(stored["members"]) > 10 and len(stored["memberCurves"]) == 8
+    assert [m["repo"] for m in computed["members"]] == [m["repo"] for m in stored["members"]]
+    assert [m["openrank"] for m in computed["members"]] == pytest.approx([m["openrank"] for m in stored["members"]])
+    assert [p["month"] for p in computed["curve"]] == [p["month"] for p in stored["curve"]]
+    assert [p["openrank"] for p in computed["curve"]] == pytest.approx([p["openrank"] for p in stored["curve"]])
+    assert computed["memberCurves"] == stored["memberCurves"]
