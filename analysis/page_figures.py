@@ -2,9 +2,17 @@
 (in the same transaction), so a page reads them instead of aggregating contributions per request.
 
 For every repository: `(:Repo)-[:HAS_WINDOW]->(:RepoWindow {repo, window, ...})` with the
-project page's developer figures for the window (developers, and the top developers by activity
-as parallel lists; see docs/model.md). The aggregation is the one `queries/repo_page.cypher`
-runs when nothing is stored, so both give the same answer."""
+project page's developer figures for the window (developers, bots, and the top developers by
+activity as parallel lists) and the comparison's top developers by computed OpenRank, one set
+per OpenRank slot; for every niche of the window, the niche page's OpenRank curves and means
+(see docs/model.md). The aggregations are the ones `queries/repo_page.cypher`,
+`trend_compare.cypher`, `trend_compare_developers.cypher` and `niche_page.cypher` run when
+nothing is stored, so both give the same answer.
+
+The OpenRank figures follow OpenRank's own switch (analysis/openrank/storage.py): a run writes
+them into its slot's properties beside the current ones, before it becomes current, and names
+itself on them (`openrankRun<slot>`); a reader uses them only when that name is the current
+run's, so a reader never mixes two runs."""
 
 from __future__ import annotations
 
@@ -23,14 +31,16 @@ CALL (r) {
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
   WHERE $first <= c.month <= $last
   WITH d, sum(c.activity) AS activity, count(c) AS activeMonths
-  WHERE NOT d.isBot
+  WITH d, activity, activeMonths, d.isBot AS bot
   ORDER BY activity DESC, d.login
-  WITH collect(CASE WHEN d IS NOT NULL THEN {login: d.login, activity: activity, activeMonths: activeMonths} END)
-       AS ranked, sum(activity) AS total
-  RETURN [row IN ranked[..$top] | row {.*, share: row.activity / total}] AS top, size(ranked) AS developers
+  WITH collect(CASE WHEN d IS NOT NULL AND NOT bot
+                    THEN {login: d.login, activity: activity, activeMonths: activeMonths} END) AS ranked,
+       sum(CASE WHEN NOT bot THEN activity END) AS total, count(CASE WHEN bot THEN d END) AS bots
+  RETURN [row IN ranked[..$top] | row {.*, share: row.activity / total}] AS top, size(ranked) AS developers, bots
 }
 CREATE (r)-[:HAS_WINDOW]->(w:RepoWindow {repo: r.name, window: $window})
 SET w.developers = developers,
+    w.bots = bots,
     w.topLogins = [row IN top | row.login],
     w.topActivity = [row IN top | row.activity],
     w.topActiveMonths = [row IN top | row.activeMonths],
@@ -38,9 +48,76 @@ SET w.developers = developers,
     w.computedAt = $computedAt
 """
 
+# The comparison's developers by computed OpenRank (queries/trend_compare_developers.cypher, per
+# repository), from the series of `$slot`, for every repository holding figures of the window.
+WRITE_OPENRANK_DEVELOPERS = """
+MATCH (r:Repo)-[:HAS_WINDOW]->(w:RepoWindow {window: $window})
+CALL (r) {
+  OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
+  WHERE $first <= c.month <= $last AND c.activity > 0
+  WITH d, collect({month: c.month, activity: c.activity}) AS contributions
+  WHERE NOT d.isBot
+  WITH d, contributions, d['openrankSeries' + $slot] AS series
+  WHERE series IS NOT NULL
+  WITH d, contributions, series, size(series) / 3 AS n,
+       [m IN [$first, $last] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS window
+  WITH d, contributions,
+       [i IN range(0, n - 1) WHERE window[0] <= series[i] <= window[1] AND series[2 * n + i] > 0
+        | {month: toString(toInteger(series[i]) / 12) + '-' + right('0' + toString(toInteger(series[i]) % 12 + 1), 2),
+           openrank: series[n + i], activity: series[2 * n + i]}] AS values
+  UNWIND contributions AS c
+  WITH d, c, [v IN values WHERE v.month = c.month][0] AS v
+  WHERE v IS NOT NULL
+  WITH d, sum(v.openrank * c.activity ^ 2 / v.activity) AS attributed, avg(v.openrank) AS meanOpenrank,
+       count(c) AS activeMonths
+  ORDER BY attributed DESC, d.key
+  RETURN collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
+         AS ranked, sum(attributed) AS total
+}
+SET w['openrankRun' + $slot] = $run,
+    w['openrankDevelopers' + $slot] = size(ranked),
+    w['openrankTotal' + $slot] = total,
+    w['openrankTopLogins' + $slot] = [row IN ranked[..$top] | row.login],
+    w['openrankTopAttributed' + $slot] = [row IN ranked[..$top] | row.attributed],
+    w['openrankTopMean' + $slot] = [row IN ranked[..$top] | row.meanOpenrank],
+    w['openrankTopActiveMonths' + $slot] = [row IN ranked[..$top] | row.activeMonths]
+"""
+
+# The niche page's OpenRank figures (queries/niche_page.cypher): each member's mean published
+# OpenRank over the window and its monthly curve (on IN_NICHE), and the niche's summed curve.
+WRITE_NICHE_FIGURES = """
+MATCH (n:Niche {window: $window})
+CALL (n) {
+  MATCH (r:Repo)-[i:IN_NICHE]->(n)
+  CALL (r) {
+    OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE $first <= m.month <= $last
+    RETURN avg(m.openrank) AS openrank
+  }
+  CALL (r) {
+    OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+    WITH m ORDER BY m.month
+    RETURN collect(m.month) AS months, collect(m.openrank) AS values
+  }
+  SET i.windowOpenrank = openrank, i.curveMonths = months, i.curveOpenrank = values
+  RETURN count(i) AS members
+}
+CALL (n) {
+  MATCH (r:Repo)-[:IN_NICHE]->(n)
+  MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
+  WITH m.month AS month, sum(m.openrank) AS openrank ORDER BY month
+  RETURN collect(month) AS months, collect(openrank) AS values
+}
+SET n.curveMonths = months, n.curveOpenrank = values, n.pageFiguresAt = $computedAt
+"""
+
+CURRENT_OPENRANK = "OPTIONAL MATCH (run:OpenRankRun {current: true}) RETURN run.id AS run, run.slot AS slot"
+
+ANALYSED_WINDOWS = "MATCH (w:RepoWindow) RETURN DISTINCT w.window AS window ORDER BY window"
+
 
 def write_repo_windows(tx: Any, window: str, computed_at: str) -> None:
-    """Replace the window's stored page figures (inside the caller's write transaction)."""
+    """Replace the window's stored page figures (inside the caller's write transaction, after its
+    niches are written), with the current OpenRank run's developer figures when there is one."""
     months = parse_window(window)
     tx.run(DELETE_REPO_WINDOWS, window=window).consume()
     tx.run(
@@ -51,3 +128,28 @@ def write_repo_windows(tx: Any, window: str, computed_at: str) -> None:
         top=STORED_TOP_DEVELOPERS,
         computedAt=computed_at,
     ).consume()
+    tx.run(WRITE_NICHE_FIGURES, window=window, first=months.first, last=months.last, computedAt=computed_at).consume()
+    current = tx.run(CURRENT_OPENRANK).single()
+    if current is not None and current["run"] is not None and current["slot"]:
+        write_openrank_developers(tx, window, current["slot"], current["run"])
+
+
+def write_openrank_developers(tx: Any, window: str, slot: str, run: str) -> None:
+    """Store the window's developers by the computed OpenRank of `slot` (written by `run`)."""
+    months = parse_window(window)
+    tx.run(
+        WRITE_OPENRANK_DEVELOPERS,
+        window=window,
+        first=months.first,
+        last=months.last,
+        slot=slot,
+        run=run,
+        top=STORED_TOP_DEVELOPERS,
+    ).consume()
+
+
+def write_openrank_figures(graph: Any, slot: str, run: str) -> None:
+    """For an OpenRank run, after its values are in `slot` and before it becomes current: its
+    developer figures of every window that has page figures, one transaction per window."""
+    for row in graph.read(ANALYSED_WINDOWS):
+        graph.write_tx(write_openrank_developers, row["window"], slot, run)

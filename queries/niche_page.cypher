@@ -21,15 +21,18 @@
 //   curve         {month, openrank}: the members' summed published OpenRank per month
 //   memberCurves  {repo, months: [{month, openrank}]} for the most central members
 MATCH (n:Niche {id: $niche})
-WITH n, split(n.window, ':')[0] AS first, split(n.window, ':')[1] AS last
-CALL (n, first, last) {
+// a window's niche run stores the OpenRank means and curves (pageFiguresAt); others are computed here
+WITH n, split(n.window, ':')[0] AS first, split(n.window, ':')[1] AS last, n.pageFiguresAt IS NOT NULL AS stored
+CALL (n, first, last, stored) {
   MATCH (r:Repo)-[i:IN_NICHE]->(n)
-  CALL (r, first, last) {
+  CALL (r, first, last, stored) {
+    WITH r WHERE NOT stored
     OPTIONAL MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE first <= m.month <= last
-    RETURN avg(m.openrank) AS openrank
+    RETURN avg(m.openrank) AS computedOpenrank
   }
   OPTIONAL MATCH (r)-[inside:IN_NETWORK]->(:Network {name: n.network})
-  WITH r, i, coalesce(openrank, inside.openrank) AS openrank ORDER BY i.rank
+  WITH r, i, coalesce(CASE WHEN stored THEN i.windowOpenrank ELSE computedOpenrank END, inside.openrank) AS openrank
+  ORDER BY i.rank
   RETURN collect({repo: r.name, rank: i.rank, centrality: i.centrality, stability: i.stability,
                   domain: r.domain, openrank: openrank}) AS members
 }
@@ -42,33 +45,48 @@ CALL (n) {
                   sharedDevelopers: x.sharedDevelopers, reason: x.reason}) AS rivalries
 }
 CALL (n) {
-  OPTIONAL MATCH (u:Repo)-[x:UPSTREAM_OF {window: n.window}]->(d:Repo)
-  WHERE (d)-[:IN_NICHE]->(n) OR (u)-[:IN_NICHE]->(n)
+  // from the niche's members along their relations (not from every relation of the window)
+  MATCH (member:Repo)-[:IN_NICHE]->(n)
+  MATCH (member)-[x:UPSTREAM_OF {window: n.window}]-(:Repo)
+  WITH DISTINCT n, x, startNode(x) AS u, endNode(x) AS d
   OPTIONAL MATCH (u)-[:IN_NICHE]->(un:Niche {window: n.window})
   OPTIONAL MATCH (d)-[:IN_NICHE]->(dn:Niche {window: n.window})
   WITH x, u, d, un, dn WHERE x IS NOT NULL AND un IS NOT NULL AND dn IS NOT NULL AND un <> dn
   WITH CASE WHEN dn = n THEN 'depends_on' ELSE 'feeds' END AS direction,
        CASE WHEN dn = n THEN un ELSE dn END AS other, x, u.name + ' -> ' + d.name AS pair
+  ORDER BY pair
   WITH direction, other, count(x) AS relations, avg(x.confidence) AS meanConfidence, collect(pair) AS pairs
   ORDER BY direction, relations DESC, other.id
   RETURN collect({direction: direction, otherNiche: other.id, otherLabel: other.label, relations: relations,
                   meanConfidence: meanConfidence, pairs: pairs}) AS dependencies
 }
-CALL (n) {
+CALL (n, stored) {
+  WITH n WHERE NOT stored
   MATCH (r:Repo)-[:IN_NICHE]->(n)
   MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
   WITH m.month AS month, sum(m.openrank) AS openrank ORDER BY month
-  RETURN collect({month: month, openrank: openrank}) AS curve
+  RETURN collect({month: month, openrank: openrank}) AS computedCurve
 }
-CALL (n) {
+CALL (n, stored) {
   MATCH (r:Repo)-[i:IN_NICHE]->(n) WHERE i.rank <= $curveMembers
-  CALL (r) {
+  CALL (r, i, stored) {
+    WITH r, i WHERE NOT stored
     MATCH (r)-[:HAS_MONTH]->(m:RepoMonth) WHERE m.openrank IS NOT NULL
     WITH m ORDER BY m.month
-    RETURN collect({month: m.month, openrank: m.openrank}) AS months
+    RETURN collect({month: m.month, openrank: m.openrank}) AS computedMonths
   }
-  WITH r, i, months ORDER BY i.rank
+  // each list read once (an index into a property reads the whole property again)
+  WITH r, i, stored, computedMonths, i.curveMonths AS storedMonths, i.curveOpenrank AS storedValues
+  WITH r, i, CASE WHEN stored THEN [k IN range(0, size(storedMonths) - 1) |
+                                    {month: storedMonths[k], openrank: storedValues[k]}]
+                  ELSE computedMonths END AS months
+  ORDER BY i.rank
   RETURN collect({repo: r.name, months: months}) AS memberCurves
 }
+WITH n, stored, members, rivalries, dependencies, memberCurves, computedCurve,
+     n.curveMonths AS storedMonths, n.curveOpenrank AS storedValues
+WITH n, members, rivalries, dependencies, memberCurves,
+     CASE WHEN stored THEN [k IN range(0, size(storedMonths) - 1) | {month: storedMonths[k], openrank: storedValues[k]}]
+          ELSE computedCurve END AS curve
 RETURN n.id AS niche, n.window AS window, n.network AS network, n.label AS label, n.size AS size, n.stability AS stability,
        n.domain AS domain, n.domainShare AS domainShare, members, rivalries, dependencies, curve, memberCurves

@@ -44,13 +44,21 @@ CALL (r, computedKey) {
          CASE WHEN count(m.stars) > 0 THEN sum(m.stars) END AS stars,
          CASE WHEN count(m.activity) > 0 THEN sum(m.activity) END AS activity, count(m) AS months
 }
-CALL (r) {
+// an analysed window's counts are stored with its niches (RepoWindow); other windows count them here
+OPTIONAL MATCH (r)-[:HAS_WINDOW]->(w:RepoWindow {window: $first + ':' + $last})
+CALL (r, w) {
+  WITH r WHERE w.bots IS NULL
   OPTIONAL MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
   WHERE $first <= c.month <= $last
   // one flag read per developer rather than per monthly edge
   WITH DISTINCT d
-  RETURN count(CASE WHEN NOT d.isBot THEN d END) AS contributors, count(CASE WHEN d.isBot THEN d END) AS bots
+  RETURN count(CASE WHEN NOT d.isBot THEN d END) AS countedContributors,
+         count(CASE WHEN d.isBot THEN d END) AS countedBots
 }
+WITH r, computedKey, length, published, computed, computedMonths, participants, busFactor, lastBusFactor,
+     newContributors, stars, activity, months,
+     CASE WHEN w.bots IS NULL THEN countedContributors ELSE w.developers END AS contributors,
+     CASE WHEN w.bots IS NULL THEN countedBots ELSE w.bots END AS bots
 WITH r, published, computed, computedMonths, participants, busFactor, lastBusFactor, newContributors, stars,
      activity, months, contributors, bots, length, EXISTS { (r)<-[:CONTRIBUTED]-() } AS developerData
 RETURN r.name AS repo, published / length AS meanOpenrank,

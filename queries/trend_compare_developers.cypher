@@ -5,7 +5,9 @@
 // worked on that month in proportion to their squared activity score, as the OpenRank graph's
 // developer-to-repository edges split it (the month's total is stored in the openrankSeries<slot> array).
 // `share` is that amount over the sum for all the project's developers. Empty until
-// `nichegraph openrank` has run.
+// `nichegraph openrank` has run. For an analysed window the ranking is read from the figures
+// `nichegraph niches` / `openrank` store per project (RepoWindow, openrank*<slot>, written by the
+// current run), when they hold `$limit` developers or all of them; else it is computed here.
 //
 // Parameters:
 // :param repos => ['pytorch/pytorch', 'tensorflow/tensorflow']
@@ -24,33 +26,52 @@
 //   source        computed
 //   window        the window FIRST:LAST
 OPTIONAL MATCH (current:OpenRankRun {current: true})
-WITH current.slot AS slot
+WITH current.slot AS slot, current.id AS run
 UNWIND $repos AS name
-MATCH (:Repo {name: name})<-[c:CONTRIBUTED]-(d:Developer)
-WHERE $first <= c.month <= $last AND c.activity > 0
-// group by developer first: flags and the OpenRank arrays are then read once per developer,
-// not once per monthly edge
-WITH slot, name, d, collect({month: c.month, activity: c.activity}) AS contributions
-WHERE NOT d.isBot
-WITH name, d, contributions, d['openrankSeries' + slot] AS series
-WHERE series IS NOT NULL
-// the window's months of the current run's series (n active months as year * 12 + month - 1,
-// then their n values, then their activity: the developer's summed squared scores that month
-// over all repositories, stored by `nichegraph openrank` beside the value it splits)
-WITH name, d, contributions, series, size(series) / 3 AS n,
-     [m IN [$first, $last] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS window
-WITH name, d, contributions,
-     [i IN range(0, n - 1) WHERE window[0] <= series[i] <= window[1] AND series[2 * n + i] > 0
-      | {month: toString(toInteger(series[i]) / 12) + '-' + right('0' + toString(toInteger(series[i]) % 12 + 1), 2),
-         openrank: series[n + i], activity: series[2 * n + i]}] AS values
-UNWIND contributions AS c
-WITH name, d, c, [v IN values WHERE v.month = c.month][0] AS v
-WHERE v IS NOT NULL
-WITH name, d, sum(v.openrank * c.activity ^ 2 / v.activity) AS attributed, avg(v.openrank) AS meanOpenrank,
-     count(c) AS activeMonths
-ORDER BY name, attributed DESC, d.key
-WITH name, collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
-     AS developers, sum(attributed) AS total
+MATCH (r:Repo {name: name})
+OPTIONAL MATCH (r)-[:HAS_WINDOW]->(w:RepoWindow {window: $first + ':' + $last})
+WITH slot, name, r,
+     CASE WHEN run IS NOT NULL AND w['openrankRun' + coalesce(slot, '')] = run
+               AND (size(w['openrankTopLogins' + slot]) >= $limit
+                    OR size(w['openrankTopLogins' + slot]) = w['openrankDevelopers' + slot])
+          THEN w END AS stored
+CALL (slot, r, stored) {
+  WITH slot, r WHERE stored IS NULL
+  MATCH (r)<-[c:CONTRIBUTED]-(d:Developer)
+  WHERE $first <= c.month <= $last AND c.activity > 0
+  // group by developer first: flags and the OpenRank arrays are then read once per developer,
+  // not once per monthly edge
+  WITH slot, d, collect({month: c.month, activity: c.activity}) AS contributions
+  WHERE NOT d.isBot
+  WITH d, contributions, d['openrankSeries' + slot] AS series
+  WHERE series IS NOT NULL
+  // the window's months of the current run's series (n active months as year * 12 + month - 1,
+  // then their n values, then their activity: the developer's summed squared scores that month
+  // over all repositories, stored by `nichegraph openrank` beside the value it splits)
+  WITH d, contributions, series, size(series) / 3 AS n,
+       [m IN [$first, $last] | toInteger(left(m, 4)) * 12 + toInteger(right(m, 2)) - 1] AS window
+  WITH d, contributions,
+       [i IN range(0, n - 1) WHERE window[0] <= series[i] <= window[1] AND series[2 * n + i] > 0
+        | {month: toString(toInteger(series[i]) / 12) + '-' + right('0' + toString(toInteger(series[i]) % 12 + 1), 2),
+           openrank: series[n + i], activity: series[2 * n + i]}] AS values
+  UNWIND contributions AS c
+  WITH d, c, [v IN values WHERE v.month = c.month][0] AS v
+  WHERE v IS NOT NULL
+  WITH d, sum(v.openrank * c.activity ^ 2 / v.activity) AS attributed, avg(v.openrank) AS meanOpenrank,
+       count(c) AS activeMonths
+  ORDER BY attributed DESC, d.key
+  RETURN collect({login: d.login, attributed: attributed, meanOpenrank: meanOpenrank, activeMonths: activeMonths})
+         AS computedDevelopers, sum(attributed) AS computedTotal
+}
+// each stored list read once (an index into a property reads the whole property again)
+WITH name, stored, computedDevelopers, computedTotal, stored['openrankTopLogins' + slot] AS logins,
+     stored['openrankTopAttributed' + slot] AS attributed, stored['openrankTopMean' + slot] AS mean,
+     stored['openrankTopActiveMonths' + slot] AS months, stored['openrankTotal' + slot] AS storedTotal
+WITH name, CASE WHEN stored IS NULL THEN computedDevelopers
+                ELSE [i IN range(0, size(logins) - 1) |
+                      {login: logins[i], attributed: attributed[i], meanOpenrank: mean[i], activeMonths: months[i]}]
+           END AS developers,
+     CASE WHEN stored IS NULL THEN computedTotal ELSE storedTotal END AS total
 // number the top rows inside one list; then drop the list, or the sort below would hold a
 // copy of it for every row
 UNWIND [i IN range(0, size(developers[..$limit]) - 1) |

@@ -22,16 +22,26 @@ WITH run, run.slot AS slot, coalesce(run.computedUntil, run.last) AS computedUnt
 UNWIND $repos AS a
 UNWIND $repos AS b
 WITH run, slot, computedUntil, a, b WHERE a < b
-MATCH (:Repo {name: a})<-[ca:CONTRIBUTED]-(d:Developer)
-WHERE $first <= ca.month <= $last
-WITH run, slot, computedUntil, a, b, d, sum(ca.activity) AS activityA
+MATCH (ra:Repo {name: a}), (rb:Repo {name: b})
+// start from the project with fewer contribution edges (a degree read, no scan) and look for its
+// developers' edges into the other: a small project beside a large one then reads few edges
+WITH run, slot, computedUntil, a, b,
+     CASE WHEN COUNT { (ra)<-[:CONTRIBUTED]-() } <= COUNT { (rb)<-[:CONTRIBUTED]-() } THEN [ra, rb] ELSE [rb, ra] END
+       AS sides
+WITH run, slot, computedUntil, a, b, sides[0] AS near, sides[1] AS far
+MATCH (near)<-[cn:CONTRIBUTED]-(d:Developer)
+WHERE $first <= cn.month <= $last
 // the bot flag read once per developer, not once per monthly edge
+WITH run, slot, computedUntil, a, b, near, far, d, sum(cn.activity) AS activityNear
 WHERE NOT d.isBot
-MATCH (d)-[cb:CONTRIBUTED]->(:Repo {name: b})
-WHERE $first <= cb.month <= $last
+MATCH (d)-[cf:CONTRIBUTED]->(far)
+WHERE $first <= cf.month <= $last
 // the slot's series: n active months (year * 12 + month - 1), then their n values, then activity
-WITH run, computedUntil, a, b, d, activityA, sum(cb.activity) AS activityB,
+WITH run, slot, computedUntil, a, b, d, near, activityNear, sum(cf.activity) AS activityFar,
      coalesce(d['openrankSeries' + slot], []) AS series
+WITH run, slot, computedUntil, a, b, d, series,
+     CASE WHEN near.name = a THEN activityNear ELSE activityFar END AS activityA,
+     CASE WHEN near.name = a THEN activityFar ELSE activityNear END AS activityB
 WITH run, computedUntil, a, b, d, activityA, activityB, series[size(series) / 3..2 * size(series) / 3] AS computed,
      [m IN series[..size(series) / 3] | toInteger(m) + 1] AS at
 // each window month: the developer's last active month up to it; an inactive month's value is

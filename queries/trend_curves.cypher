@@ -32,8 +32,13 @@ WHERE CASE
   WHEN size($repos) > 0 THEN r.name IN $repos
   ELSE true
 END
-MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
-WHERE $first <= m.month <= $last
+// each chosen project's months (a few projects: a few hundred reads, where starting from the
+// window's months of every project read 15,000; every project: 7% slower, 189 against 176 ms)
+CALL (r) {
+  MATCH (r)-[:HAS_MONTH]->(m:RepoMonth)
+  WHERE $first <= m.month <= $last
+  RETURN m
+}
 RETURN r.name AS repo, m.month AS month,
        CASE WHEN $computed THEN m[computedKey] ELSE m.openrank END AS openrank,
        m.activity AS activity, m.stars AS stars, m.participants AS participants,

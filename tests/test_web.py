@@ -387,7 +387,8 @@ def test_the_warm_up_computes_the_first_pages_a_visitor_opens(full_settings: Set
     assert client.get("/healthz").get_json()["defaultPages"] == "ready"
     cache = app.extensions["nichegraph_cache"]
     misses = cache.stats.misses
-    for page in DEFAULT_PAGES:
+    # the default window's landscape too (the default window is the analysed one)
+    for page in [*DEFAULT_PAGES, f"/landscape/{analysed.window}"]:
         for address in (page, f"{page.rstrip('/') or '/index'}.json"):
             assert client.get(address).status_code == 200, address
     # every one of them was computed by the warm-up: the visitor's views are all cache hits

@@ -1,7 +1,8 @@
 """Warming the page cache when the explorer starts, so the first visitor of the pages everyone
 opens first (home, trends, the landscapes, the default graph) does not wait for them to be
 computed: after a start these took 1-5 s on the 2-core machine (docs/web.md, the cold pass),
-mostly Trends, whose five readings cover every month since the start of the data.
+mostly Trends, whose five readings cover every month since the start of the data, and the
+default window's landscape (2.7 s).
 
 The pages are requested through the app itself, with the addresses a visitor uses, so what is
 stored is exactly what those requests would store (the cache keys are the pages' own); a page
@@ -23,12 +24,16 @@ UNAVAILABLE = (503, 504)  # Neo4j down, or its reads over the time limit
 
 
 def addresses_to_warm(app: Flask) -> list[str]:
-    """The default pages, each loaded network's landscape, each with its JSON twin."""
+    """The default pages, the default window's landscape when it has niches, each loaded
+    network's landscape, each with its JSON twin."""
     client = app.test_client()
     names: list[str] = []
+    home = client.get("/index.json")  # a default page: computed here once, then cached
+    if home.status_code == 200 and (home.get_json() or {}).get("niches"):
+        names.append(home.get_json()["window"])
     networks = client.get("/landscape.json")
     if networks.status_code == 200:
-        names = [row["name"] for row in (networks.get_json() or {}).get("networks", [])][:MAX_LANDSCAPES]
+        names += [row["name"] for row in (networks.get_json() or {}).get("networks", [])][:MAX_LANDSCAPES]
     pages = [*DEFAULT_PAGES, *(f"/landscape/{name}" for name in names)]
     return [address for page in pages for address in (page, json_twin(page))]
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nichegraph.analysis.openrank.method import REPO, NodeIds, OpenRankRun
+from nichegraph.analysis.page_figures import write_openrank_figures
 from nichegraph.db import Graph
 from nichegraph.progress import Progress
 
@@ -318,6 +319,8 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
     window = {"first": run.window.first, "last": run.window.last}
     _write_repo_months(graph, repo_rows, target, None if keep is None else keep.source_keys, window)
     _write_developers(graph, run, target, keep)
+    # the explorer's stored figures of this run, beside the current run's, before the switch
+    write_openrank_figures(graph, target.name, run_id)
     graph.write(MAKE_CURRENT, run=run_id, slot=target.name, kept=keep is not None, last=run.window.last, layout=LAYOUT)
 
 
