@@ -18,7 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nichegraph.months import parse_window
+import numpy as np
+
+from nichegraph.analysis.openrank.figures import KeptEdges, covers, figure_rows, project_developers
+from nichegraph.analysis.openrank.method import NodeIds, OpenRankRun
+from nichegraph.months import Window, parse_window
 
 # the project page shows 15; a page asking for more than is stored computes them
 STORED_TOP_DEVELOPERS = 50
@@ -110,6 +114,33 @@ CALL (n) {
 SET n.curveMonths = months, n.curveOpenrank = values, n.pageFiguresAt = $computedAt
 """
 
+# The same figures worked out from a run's arrays (analysis/openrank/figures.py): every project of
+# the window first as having none, then the projects with developers.
+CLEAR_OPENRANK_DEVELOPERS = """
+MATCH (w:RepoWindow {window: $window})
+SET w['openrankRun' + $slot] = $run,
+    w['openrankDevelopers' + $slot] = 0,
+    w['openrankTotal' + $slot] = 0,
+    w['openrankTopLogins' + $slot] = [],
+    w['openrankTopAttributed' + $slot] = [],
+    w['openrankTopMean' + $slot] = [],
+    w['openrankTopActiveMonths' + $slot] = []
+"""
+
+WRITE_OPENRANK_ROWS = """
+UNWIND $rows AS row
+MATCH (:Repo {name: row.repo})-[:HAS_WINDOW]->(w:RepoWindow {window: $window})
+SET w['openrankDevelopers' + $slot] = row.developers,
+    w['openrankTotal' + $slot] = row.total,
+    w['openrankTopLogins' + $slot] = row.logins,
+    w['openrankTopAttributed' + $slot] = row.attributed,
+    w['openrankTopMean' + $slot] = row.mean,
+    w['openrankTopActiveMonths' + $slot] = row.months
+"""
+
+DEVELOPERS_BY_ID = "UNWIND $ids AS id MATCH (d:Developer) WHERE id(d) = id RETURN id, d.key AS key, d.login AS login"
+DEVELOPERS_BY_KEY = "UNWIND $keys AS key MATCH (d:Developer {key: key}) RETURN d.key AS key, d.login AS login"
+
 CURRENT_OPENRANK = "OPTIONAL MATCH (run:OpenRankRun {current: true}) RETURN run.id AS run, run.slot AS slot"
 
 ANALYSED_WINDOWS = "MATCH (w:RepoWindow) RETURN DISTINCT w.window AS window ORDER BY window"
@@ -148,8 +179,42 @@ def write_openrank_developers(tx: Any, window: str, slot: str, run: str) -> None
     ).consume()
 
 
-def write_openrank_figures(graph: Any, slot: str, run: str) -> None:
+def analysed_windows(graph: Any) -> list[Window]:
+    """The windows that have page figures."""
+    return [parse_window(row["window"]) for row in graph.read(ANALYSED_WINDOWS)]
+
+
+def write_openrank_figures(
+    graph: Any, slot: str, run_id: str, run: OpenRankRun | None = None, kept: KeptEdges | None = None
+) -> None:
     """For an OpenRank run, after its values are in `slot` and before it becomes current: its
-    developer figures of every window that has page figures, one transaction per window."""
-    for row in graph.read(ANALYSED_WINDOWS):
-        graph.write_tx(write_openrank_developers, row["window"], slot, run)
+    developer figures of every window that has page figures, one transaction per window. Worked
+    out from the run's arrays where it computed the whole window and kept its contributions
+    (analysis/openrank/figures.py), else from the stored series in Cypher."""
+    for window in analysed_windows(graph):
+        if run is not None and kept is not None and covers(run, window) and kept.months >= set(window.months()):
+            rows = openrank_figure_rows(graph, run, kept, window)
+            graph.write_tx(_write_openrank_rows, str(window), slot, run_id, rows)
+        else:
+            graph.write_tx(write_openrank_developers, str(window), slot, run_id)
+
+
+def openrank_figure_rows(graph: Any, run: OpenRankRun, kept: KeptEdges, window: Window) -> list[dict[str, object]]:
+    projects = project_developers(run, kept, window, STORED_TOP_DEVELOPERS)
+    leaders = np.unique(np.concatenate([p.leaders for p in projects])) if projects else np.zeros(0, dtype=np.int64)
+    return figure_rows(projects, run.repos.names, _keys_and_logins(graph, run, leaders), STORED_TOP_DEVELOPERS)
+
+
+def _keys_and_logins(graph: Any, run: OpenRankRun, indexes: np.ndarray) -> dict[int, tuple[str, str]]:
+    if isinstance(run.developers, NodeIds):
+        ids = run.developers.ids[indexes].tolist()
+        found = {row["id"]: (row["key"], row["login"]) for row in graph.read(DEVELOPERS_BY_ID, ids=ids)}
+        return {int(i): found[node] for i, node in zip(indexes.tolist(), ids, strict=True)}
+    keys = [run.developers.names[i] for i in indexes.tolist()]
+    found = {row["key"]: (row["key"], row["login"]) for row in graph.read(DEVELOPERS_BY_KEY, keys=keys)}
+    return {int(i): found[key] for i, key in zip(indexes.tolist(), keys, strict=True)}
+
+
+def _write_openrank_rows(tx: Any, window: str, slot: str, run: str, rows: list[dict[str, object]]) -> None:
+    tx.run(CLEAR_OPENRANK_DEVELOPERS, window=window, slot=slot, run=run).consume()
+    tx.run(WRITE_OPENRANK_ROWS, window=window, slot=slot, rows=rows).consume()

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
+from nichegraph.analysis.openrank.figures import KeptEdges
 from nichegraph.analysis.openrank.graph import developer_keys, read_month_edges, read_start
 from nichegraph.analysis.openrank.method import (
     DEVELOPER,
@@ -23,6 +24,7 @@ from nichegraph.analysis.openrank.method import (
     compute,
 )
 from nichegraph.analysis.openrank.storage import record_run, store
+from nichegraph.analysis.page_figures import analysed_windows
 from nichegraph.db import Graph
 from nichegraph.months import Window, add_months
 from nichegraph.progress import Progress
@@ -75,6 +77,11 @@ def _run_openrank(
     seconds["read start"] = time.perf_counter() - started
     # reading and computing interleave, so progress moves while the edges arrive
     months = _timed_iter(read_month_edges(graph, window, developers, repos), seconds, "read edges")
+    # the contributions of the analysed windows, for the pages' figures of this run (figures.py)
+    inside = [w for w in analysed_windows(graph) if window.first <= w.first and w.last <= window.last]
+    kept = KeptEdges.for_windows(inside)
+    if write and kept.months:
+        months = kept.keep(months)
     clock = time.perf_counter()
     with paused_gc():
         run = compute(months, window, developers, repos, params, start if warm else None, warm, progress)
@@ -84,7 +91,7 @@ def _run_openrank(
     if write:
         # the run's parameters first: queries derive inactive developers' values from them
         record_run(graph, run, run_id)
-        store(graph, run, run_id, progress, whole=window.first <= data.first and window.last >= data.last)
+        store(graph, run, run_id, progress, whole=window.first <= data.first and window.last >= data.last, kept=kept)
         clock = timed(seconds, "write", clock)
     run.seconds = seconds | {"total": clock - started}
     if write:

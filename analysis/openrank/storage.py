@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nichegraph.analysis.openrank.figures import KeptEdges
 from nichegraph.analysis.openrank.method import REPO, NodeIds, OpenRankRun
 from nichegraph.analysis.page_figures import write_openrank_figures
 from nichegraph.db import Graph
@@ -298,7 +299,14 @@ def current_slot(graph: Graph) -> Slot | None:
     return Slot(row["slot"]) if row["slot"] in SLOTS else None
 
 
-def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None = None, whole: bool = False) -> None:
+def store(
+    graph: Graph,
+    run: OpenRankRun,
+    run_id: str,
+    progress: Progress | None = None,
+    whole: bool = False,
+    kept: KeptEdges | None = None,
+) -> None:
     """Write the computed values into the slot readers do not read, then make this run current
     in one transaction. `whole`: the window covers all the data, so nothing of the current
     values is kept."""
@@ -320,7 +328,7 @@ def store(graph: Graph, run: OpenRankRun, run_id: str, progress: Progress | None
     _write_repo_months(graph, repo_rows, target, None if keep is None else keep.source_keys, window)
     _write_developers(graph, run, target, keep)
     # the explorer's stored figures of this run, beside the current run's, before the switch
-    write_openrank_figures(graph, target.name, run_id)
+    write_openrank_figures(graph, target.name, run_id, run, kept)
     graph.write(MAKE_CURRENT, run=run_id, slot=target.name, kept=keep is not None, last=run.window.last, layout=LAYOUT)
 
 
