@@ -152,6 +152,7 @@ def path_figures(run: PathRun, floor: float, workers: int) -> dict[str, Any]:
     }
     if run.summary.steps:
         figures["steps"] = run.summary.steps
+        figures["stepCpuSeconds"] = run.summary.step_cpu
     else:
         figures["writerTransactions"] = workers
         figures["serverCpuSeconds"] = None if run.server_cpu is None else round(run.server_cpu, 1)
@@ -173,6 +174,8 @@ def load_table(result: dict[str, Any]) -> str:
     steps = sorted({step for figures in paths.values() for step in figures.get("steps", {})}, key=str)
     for step in steps:
         rows.append({"figure": f"  step: {step} (s)", **{m: paths[m].get("steps", {}).get(step, "") for m in paths}})
+        cpu = {m: paths[m].get("stepCpuSeconds", {}).get(step, "") for m in paths}
+        rows.append({"figure": "    its CPU (s)", **cpu})
     head = (
         f"{result['repositories']} repositories, {result['activityRowsIn']:,} activity rows; read + parse floor "
         f"{result['floorSeconds']:.1f} s; peak RSS of this process {result['peakRssMb']} MB; "

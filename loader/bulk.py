@@ -20,6 +20,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from nichegraph import localdb
 from nichegraph.db import Graph
 from nichegraph.errors import NichegraphError
 from nichegraph.loader.bulk_parse import parse_for_import
@@ -34,7 +35,15 @@ from nichegraph.loader.summary import (
     start_run,
 )
 from nichegraph.months import Window
-from nichegraph.offline_import import ImportFailed, ImportTimings, ManagedServer, import_offline, prepare_workdir
+from nichegraph.offline_import import (
+    ImportFailed,
+    ImportTimings,
+    ManagedServer,
+    import_offline,
+    own_cpu_seconds,
+    prepare_workdir,
+    process_cpu_seconds,
+)
 from nichegraph.progress import Progress
 
 LOAD_RUNS = "MATCH (l:LoadRun) RETURN properties(l) AS props"
@@ -54,7 +63,7 @@ def load_bulk(
 ) -> LoadSummary:
     summary.method = BULK
     timings = ImportTimings()
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), own_cpu_seconds()
     workdir = prepare_workdir(target)
     files = ImportFiles(workdir / "input")
     parsed = parse_for_import(source, repos, window, files.folder)
@@ -92,6 +101,7 @@ def load_bulk(
     earlier_runs = [row["props"] for row in graph.read(LOAD_RUNS)]
     spec = files.finish()
     timings.lap("read, parse and write import files", clock)
+    timings.cpu_lap("read, parse and write import files", cpu, own_cpu_seconds())  # the parsing processes too
     graph.close()  # the server is about to stop
     try:
         import_offline(target, spec, progress.note, timings)
@@ -100,12 +110,15 @@ def load_bulk(
         _nothing_loaded(summary)
         _record_without_import(graph, summary, started)
         raise
-    clock = time.perf_counter()
+    server_pid = localdb.read_pid(target.server) or 0  # the restarted server's, not target.pid
+    clock, cpu = time.perf_counter(), process_cpu_seconds(server_pid)
     graph.apply_schema()
     timings.lap("apply schema", clock)
+    timings.cpu_lap("apply schema", cpu, process_cpu_seconds(server_pid))
     if earlier_runs:
         graph.write(RESTORE_LOAD_RUNS, runs=earlier_runs)
     summary.steps = {name: round(seconds, 2) for name, seconds in timings.seconds.items()}
+    summary.step_cpu = {name: round(seconds, 2) for name, seconds in timings.cpu.items()}
     summary.elapsed = time.monotonic() - started
     progress.finish()
     graph.write(FINISH_RUN, id=run["id"], summary=run_properties(summary))

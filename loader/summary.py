@@ -62,7 +62,14 @@ class LoadSummary:
     error: str | None = None
     # bulk path: seconds per step (parse and write files, stop, import, swap, start, schema)
     steps: dict[str, float] = field(default_factory=dict)
+    # bulk path: CPU seconds of the steps that use it (files: this process and the parsing
+    # processes; import: the importer; start and schema: the server)
+    step_cpu: dict[str, float] = field(default_factory=dict)
     worker_peak_rss_mb: float = 0.0  # bulk path: the largest parsing process's peak RSS
+
+    def _step(self, name: str, seconds: float) -> str:
+        cpu = self.step_cpu.get(name)
+        return f"{name} {seconds:.1f}s" + ("" if cpu is None else f" (CPU {cpu:.1f}s)")
 
     @property
     def processed(self) -> int:
@@ -102,7 +109,7 @@ class LoadSummary:
         if self.developers_removed:
             lines.append(f"{self.developers_removed:,} developers of failed repos removed again")
         if self.steps:
-            lines.append(f"{self.method} load: " + ", ".join(f"{name} {sec:.1f}s" for name, sec in self.steps.items()))
+            lines.append(f"{self.method} load: " + ", ".join(self._step(name, sec) for name, sec in self.steps.items()))
         if self.stopped_early:
             lines.append("stopped at the first bad repository (--strict)")
         if self.error is not None:

@@ -251,6 +251,8 @@ def write_config(server: LocalServer) -> Path:
                 "db.tx_log.rotation.retention_policy=2 files",
                 # Bolt's network threads otherwise wait out two 5 s quiet periods on every stop
                 "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
+                # the server otherwise reports usage to neo4j.com (air-gapped: a connection that never succeeds)
+                "dbms.usage_report.enabled=false",
                 "",
             ]
         ),

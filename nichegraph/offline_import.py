@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import time
@@ -77,12 +78,36 @@ class ImportInput:
 
 @dataclass
 class ImportTimings:
+    """Wall seconds per step and, where it can be read, CPU seconds: on a shared machine the
+    wall time of a step moves with other people's load, its CPU time far less."""
+
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def lap(self, name: str, started: float) -> float:
         now = time.perf_counter()
         self.seconds[name] = self.seconds.get(name, 0.0) + now - started
         return now
+
+    def cpu_lap(self, name: str, before: float, after: float) -> None:
+        self.cpu[name] = self.cpu.get(name, 0.0) + max(0.0, after - before)
+
+
+def own_cpu_seconds() -> float:
+    """CPU of this process and of its children that have been waited for (the parsing
+    processes, the importer)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU a running process on this machine has used so far (0.0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def find_managed_server(graph: Graph, settings: Settings) -> tuple[ManagedServer | None, str]:
@@ -130,7 +155,7 @@ def prepare_workdir(target: ManagedServer) -> Path:
 
 def import_offline(target: ManagedServer, files: ImportInput, say: Say, timings: ImportTimings) -> None:
     """Import `files` into a new database, then stop the server, swap it in and start it."""
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), own_cpu_seconds()
     # the importer writes into a folder of its own: the server keeps serving the old database
     # until the import is done, so a failed or interrupted import leaves it running untouched
     importer = Importer(target, files, say)
@@ -139,19 +164,21 @@ def import_offline(target: ManagedServer, files: ImportInput, say: Say, timings:
     finally:
         importer.kill()
     clock = timings.lap("import", clock)
+    timings.cpu_lap("import", cpu, own_cpu_seconds())
     localdb.stop(target.server, say=lambda _message: None)
     clock = timings.lap("stop server", clock)
     replaced = target.workdir / "replaced"
     moves = localdb.swap_in_store(target.home, staged, replaced)
     clock = timings.lap("swap", clock)
     try:
-        restart(target, say)
+        pid = restart(target, say)
     except NichegraphError as error:
         localdb.stop(target.server, say=lambda _message: None)
         localdb.undo_swap(moves)
         restart(target, say)
         raise ImportFailed(f"the imported database did not start ({error}); the old one is back in place") from error
     timings.lap("start server", clock)
+    timings.cpu_lap("start server", 0.0, process_cpu_seconds(pid))
     shutil.rmtree(target.workdir, ignore_errors=True)
 
 
@@ -219,8 +246,9 @@ class Importer:
         return self.data_dir
 
 
-def restart(target: ManagedServer, say: Say, timeout: float = 300.0) -> None:
-    """Start the server again exactly as it ran before."""
+def restart(target: ManagedServer, say: Say, timeout: float = 300.0) -> int:
+    """Start the server again exactly as it ran before; return its process id."""
     process = localdb.launch_command(target.server, localdb.with_class_archive(target.server, target.command))
     localdb.wait_until_answering(target.server, timeout, process)
     say(f"Neo4j answers again at {target.server.uri}")
+    return process.pid

@@ -95,6 +95,9 @@ def test_bulk_and_incremental_give_the_same_graph(scratch: Graph, tmp_path: Path
     bulk = load(scratch, root, repos, BULK)
     assert server_pid(scratch) != before, "the bulk path restarts the server"
     assert bulk.method == BULK and bulk.steps["import"] > 0
+    # CPU per step, read from the processes that did the work (the restarted server, not the old one)
+    cpu_steps = {"read, parse and write import files", "import", "start server", "apply schema"}
+    assert set(bulk.step_cpu) == cpu_steps and all(seconds > 0 for seconds in bulk.step_cpu.values())
     assert [f.repo for f in bulk.failed] == [f.repo for f in incremental.failed] == [VICTIM]
     assert "is negative" in bulk.failed[0].message
     for figure in ("loaded", "rows_in", "contributions", "merged_repeats", "contributions_written", "months_written"):

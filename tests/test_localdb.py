@@ -63,6 +63,10 @@ def test_start_status_stop_from_the_cache_without_maven(tmp_path: Path) -> None:
         assert "Already running" in again.stdout
         conf = (tmp_path / "data" / "neo4j" / "conf" / "neo4j.conf").read_text()
         assert "server.default_listen_address=127.0.0.1" in conf
+        # air-gapped: the server neither phones home nor says it does (Neo4j's default logs
+        # "Anonymous Usage Data is being sent to Neo4j" at every start)
+        log = (tmp_path / "data" / "neo4j" / "logs" / "neo4j.log").read_text()
+        assert "Bolt enabled" in log and "Usage Data is being sent" not in log
     finally:
         stopped = nichegraph("db", "stop", env=env)
     assert stopped.returncode == 0 and "Stopped." in stopped.stdout
