@@ -151,7 +151,7 @@ def test_a_new_analysis_run_empties_the_cache(
 
     cache = app.extensions["nichegraph_cache"]
     cache.check_every = 0  # read the data version on every request (it is read at most once a second)
-    window = "2019-01:2019-12"
+    window = "2019-01:2019-03"  # a quarter: its analysis reads a quarter of a year's rows
     before = get_json(client, f"/index.json?window={window}")
     assert before["niches"] == [] and get_json(client, f"/index.json?window={window}") == before
     invalidations = cache.stats.invalidations
