@@ -114,11 +114,11 @@ def test_case_insensitive_developers_keep_one_node(clean: CleanLoad) -> None:
 
 def test_loading_twice_leaves_exactly_the_same_graph(scratch_settings: Settings, clean: CleanLoad) -> None:
     with Graph(scratch_settings) as graph:
-        # the clean load is still there unless another test of this file ran since
-        if graph_fingerprint(graph) != clean.fingerprint:
+        before = graph_fingerprint(graph)
+        if before != clean.fingerprint:  # the clean load is gone: another test of this file ran since
             wipe(graph)
             load_folder(graph, SMALL_REPOS)
-        before = graph_fingerprint(graph)
+            before = graph_fingerprint(graph)
         assert before == clean.fingerprint
         again = load_folder(graph, SMALL_REPOS)
         assert again.ok
