@@ -200,6 +200,7 @@ def write_openrank_figures(
 
 
 def openrank_figure_rows(graph: Any, run: OpenRankRun, kept: KeptEdges, window: Window) -> list[dict[str, object]]:
+    """The rows `_write_openrank_rows` stores: each project's figures, leaders named by login."""
     projects = project_developers(run, kept, window, STORED_TOP_DEVELOPERS)
     leaders = np.unique(np.concatenate([p.leaders for p in projects])) if projects else np.zeros(0, dtype=np.int64)
     return figure_rows(projects, run.repos.names, _keys_and_logins(graph, run, leaders), STORED_TOP_DEVELOPERS)
