@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from nichegraph.analysis.openrank.figures import KeptEdges, covers, figure_rows, project_developers
+from nichegraph.analysis.openrank.figures import KeptEdges, figure_rows, project_developers
 from nichegraph.analysis.openrank.method import NodeIds, OpenRankRun
 from nichegraph.months import Window, parse_window
 
@@ -192,7 +192,8 @@ def write_openrank_figures(
     out from the run's arrays where it computed the whole window and kept its contributions
     (analysis/openrank/figures.py), else from the stored series in Cypher."""
     for window in analysed_windows(graph):
-        if run is not None and kept is not None and covers(run, window) and kept.months >= set(window.months()):
+        # the run keeps the months of the windows it computes whole (run.py), no others
+        if run is not None and kept is not None and kept.months >= set(window.months()):
             rows = openrank_figure_rows(graph, run, kept, window)
             graph.write_tx(_write_openrank_rows, str(window), slot, run_id, rows)
         else:

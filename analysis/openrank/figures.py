@@ -69,9 +69,10 @@ class ProjectDevelopers:
     months: np.ndarray
 
 
-def covers(run: OpenRankRun, window: Window) -> bool:
-    """Whether the run computed every month of `window` (else its slot holds kept values there)."""
-    return run.window.first <= window.first and window.last <= run.window.last
+def covers(outer: Window, inner: Window) -> bool:
+    """Whether every month of `inner` is in `outer` (a run over `outer` computed all of them; for
+    the others its slot holds values kept from earlier runs)."""
+    return inner.first in outer and inner.last in outer
 
 
 def project_developers(run: OpenRankRun, kept: KeptEdges, window: Window, top: int) -> list[ProjectDevelopers]:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from nichegraph.analysis.openrank.figures import KeptEdges
+from nichegraph.analysis.openrank.figures import KeptEdges, covers
 from nichegraph.analysis.openrank.graph import developer_keys, read_month_edges, read_start
 from nichegraph.analysis.openrank.method import (
     DEVELOPER,
@@ -78,7 +78,7 @@ def _run_openrank(
     # reading and computing interleave, so progress moves while the edges arrive
     months = _timed_iter(read_month_edges(graph, window, developers, repos), seconds, "read edges")
     # the contributions of the analysed windows, for the pages' figures of this run (figures.py)
-    inside = [w for w in analysed_windows(graph) if window.first <= w.first and w.last <= window.last]
+    inside = [w for w in analysed_windows(graph) if covers(window, w)]
     kept = KeptEdges.for_windows(inside)
     if write and kept.months:
         months = kept.keep(months)

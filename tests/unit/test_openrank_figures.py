@@ -83,5 +83,5 @@ def test_ties_at_the_cut_go_by_key() -> None:
 
 def test_only_windows_the_run_computed_whole() -> None:
     run, _ = hand_run()
-    assert covers(run, WINDOW) and covers(run, Window("2023-03", "2023-03"))
-    assert not covers(run, Window("2022-12", "2023-01")) and not covers(run, Window("2023-02", "2023-04"))
+    assert covers(run.window, WINDOW) and covers(run.window, Window("2023-03", "2023-03"))
+    assert not covers(run.window, Window("2022-12", "2023-01")) and not covers(run.window, Window("2023-02", "2023-04"))
