@@ -1,7 +1,8 @@
 """Parsing for the bulk path in several processes: each reads, parses and writes the
 contributions of a share of the repositories into its own file (import_files.ContributionPart),
 so the Python side uses every core instead of one. Developer IDs are hashes of their keys
-(`developer_id`), repository IDs their place in the requested list: no process waits for another.
+(`developer_id`: the interpreter's string hash, which forked processes share), repository IDs
+their place in the requested list: no process waits for another.
 
 Only folder sources are split (an HTTP source fetches concurrently already and its order is
 the network's): `parse_for_import` runs those through the producer thread as before. Either
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from nichegraph.errors import NichegraphError
-from nichegraph.loader.import_files import ContributionPart, RepoRecord
+from nichegraph.loader.import_files import HASH_PROBE, ContributionPart, RepoRecord, same_string_hash
 from nichegraph.loader.opendigger import parse_repo
 from nichegraph.loader.parsing import ParsedRepos
 from nichegraph.loader.sources import FolderSource, HttpSource
@@ -85,11 +86,14 @@ def _work(
     path: Path,
     out: multiprocessing.Queue[Any],
     stop: Event,
+    parent_hash: int,
 ) -> None:
     part = ContributionPart(path)
     error: tuple[int, str] | None = None
     index = share[0][0] if share else 0
     try:
+        if not same_string_hash(parent_hash):  # developer IDs would differ between the parts
+            raise NichegraphError("the parsing process hashes strings unlike its parent (not forked?)")
         for index, repo in share:
             if stop.is_set():
                 break
@@ -118,10 +122,12 @@ class ParallelParse:
     def __iter__(self) -> Iterator[Parsed]:
         out: multiprocessing.Queue[Any] = self.context.Queue()
         runs = shares(self.source, self.repos, self.workers)
+        probe = hash(HASH_PROBE)
+        folder, stop = self.folder, self.stop_event
         workers = [
             self.context.Process(
                 target=_work,
-                args=(n, self.source, run, self.window, self.folder / f"contributed-{n}.csv", out, self.stop_event),
+                args=(n, self.source, run, self.window, folder / f"contributed-{n}.csv", out, stop, probe),
                 name=f"nichegraph-parse-{n}",
                 daemon=True,
             )

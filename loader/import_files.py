@@ -8,8 +8,9 @@ writes `3` in one month and `3.5` in another) go to separate files with their ow
 Nodes are identified by integers per label (`--id-type=integer`): the importer maps integers
 far faster than strings (it sorts and checks every string ID for collisions), and the files are
 smaller. A repository's is its place in the requested list, a developer's a hash of its key
-(`developer_id`), so several processes can write contribution files (`ContributionPart`) without
-asking each other; the keys the graph stores (`Repo.name`, `Developer.key`) are ordinary columns.
+(`developer_id`), so several processes forked from one can write contribution files
+(`ContributionPart`) without asking each other; the keys the graph stores (`Repo.name`,
+`Developer.key`) are ordinary columns.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ ARRAY_DELIMITER = ";"
 NEEDS_QUOTES = frozenset(',"\n\r;')
 # developer key -> (importer ID, login, loginMonth, isBot)
 Developers = dict[str, tuple[int, str, str, bool]]
+ID_MASK = (1 << 56) - 1
+HASH_PROBE = "nichegraph developer ids"
 
 
 def csv_field(text: str) -> str:
@@ -106,11 +108,20 @@ def write_nodes(folder: Path, stem: str, label: str, rows: list[dict[str, Any]])
 
 
 def developer_id(key: str) -> int:
-    """A developer's importer ID: 56 bits of a hash of the key (the importer refuses integer
-    IDs of 2**56 and more), so processes that write contribution files side by side number
-    developers alike without talking to each other (`check_unique_ids` refuses the rare key
-    pair whose IDs collide: about one load in 250,000 of the whole snapshot)."""
-    return int.from_bytes(blake2b(key.encode(), digest_size=7).digest(), "big")
+    """A developer's importer ID: 56 bits (the importer refuses integer IDs of 2**56 and more)
+    of the interpreter's string hash, which processes forked from this one share
+    (`same_string_hash`), so they number developers alike without talking to each other. The
+    hash is keyed afresh for every interpreter: IDs are the run's own, never stored, and the
+    rare key pair whose IDs collide (about one load in 250,000 of the whole snapshot), refused
+    by `check_unique_ids`, is gone on the next run. A keyed hash the dict lookups compute anyway
+    costs nothing; blake2b of every key took 0.9 s of CPU per parsing process."""
+    return hash(key) & ID_MASK
+
+
+def same_string_hash(expected: int) -> bool:
+    """Whether this process hashes strings as the one that computed `expected` did (a process
+    started by spawning rather than forking does not, unless PYTHONHASHSEED is set)."""
+    return hash(HASH_PROBE) == expected
 
 
 def merge_developers(into: Developers, table: Developers) -> None:
@@ -172,10 +183,11 @@ class ContributionPart:
             elif better_display(login, month, seen[1], seen[2]):
                 developers[key] = (seen[0], login, month, bot)
         contributions = data.contributions
-        ids = [developers[key][0] for key in contributions.keys]
+        ids = [str(developers[key][0]) for key in contributions.keys]
         suffix = f",{repo_id}\n"
-        # one flat comprehension per repository (a quarter faster than one per developer);
-        # repr: the shortest text that reads back as the same double
+        # one flat comprehension per repository (a quarter faster than one per developer; the
+        # IDs as text once per developer, not once per row); repr: the shortest text that reads
+        # back as the same double
         lines = [
             f"{developer},{month},{value!r}{suffix}"
             for developer, months, activity in zip(ids, contributions.months, contributions.activity, strict=True)
@@ -305,6 +317,6 @@ def check_unique_ids(developers: Developers) -> None:
         if entry[0] in owners:
             raise NichegraphError(
                 f"developers {owners[entry[0]]!r} and {key!r} have the same importer ID {entry[0]}; "
-                "nothing was imported: load with --method incremental"
+                "nothing was imported: load again (the IDs are drawn afresh every run) or with --method incremental"
             )
         owners[entry[0]] = key

@@ -221,7 +221,11 @@ def _parse_details(path: str, body: bytes, window: Window | None) -> _Details:
         raise BadFile(f"{path}: expected an object of month -> [[login, score], ...]")
     # developer key -> [display login, its month, [months], [scores]]
     entries: dict[str, list[Any]] = {}
+    # each login as written -> its developer's entry: a login is checked and lowered once, not
+    # in every month it appears (this loop runs 2.2 million times for 760,000 logins)
+    by_login: dict[str, list[Any]] = {}
     details = _Details()
+    infinity = math.inf
     for month_key, rows in data.items():
         kind, month = _classify_key(path, month_key)
         if kind != "month" or month is None:
@@ -238,21 +242,26 @@ def _parse_details(path: str, body: bytes, window: Window | None) -> _Details:
             if type(row) is not list or len(row) != 2:
                 raise BadFile(f"{path}: month {month} row {index}: expected [login, score], got {row!r}")
             login, score = row
+            if type(login) is not str:
+                raise BadFile(f"{path}: month {month} row {index}: login {login!r} is not a GitHub login")
+            entry = by_login.get(login)
             # control characters: no GitHub login has them, and they would break import files
-            if type(login) is not str or not login or login.strip() != login or not login.isprintable():
+            if entry is None and (not login or login.strip() != login or not login.isprintable()):
                 raise BadFile(f"{path}: month {month} row {index}: login {login!r} is not a GitHub login")
             score_type = type(score)
             if score_type is int:
                 score = float(score)
             elif score_type is not float:
                 raise BadFile(f"{path}: month {month} row {index}: score {score!r} is not a number")
-            if not 0.0 <= score < math.inf:
+            if not 0.0 <= score < infinity:
                 raise BadFile(f"{path}: month {month} row {index}: score {score!r} is negative or not finite")
-            dev_key = login.lower()
-            entry = entries.get(dev_key)
             if entry is None:
-                entries[dev_key] = [login, month, [month], [score]]
-                continue
+                dev_key = login.lower()
+                entry = entries.get(dev_key)
+                if entry is None:
+                    entries[dev_key] = by_login[login] = [login, month, [month], [score]]
+                    continue
+                by_login[login] = entry
             if entry[2][-1] == month:
                 # the same developer twice in one month (a renamed or transferred repo, or
                 # two casings): scores are square roots of additive counts, so add squares
@@ -261,7 +270,8 @@ def _parse_details(path: str, body: bytes, window: Window | None) -> _Details:
             else:
                 entry[2].append(month)
                 entry[3].append(score)
-            if better_display(login, month, entry[0], entry[1]):
+            # better_display, inlined
+            if month > entry[1] or (month == entry[1] and login < entry[0]):
                 entry[0], entry[1] = login, month
     for key in sorted(entries):
         login, login_month, months, scores = entries[key]

@@ -5,13 +5,14 @@ all, and a file that cannot be read stops the run naming it."""
 from __future__ import annotations
 
 import csv
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from nichegraph.errors import NichegraphError
-from nichegraph.loader.bulk_parse import ParallelParse, shares
-from nichegraph.loader.import_files import ImportFiles, RepoRecord, check_unique_ids, developer_id
+from nichegraph.loader.bulk_parse import ParallelParse, _PartDone, _work, shares
+from nichegraph.loader.import_files import HASH_PROBE, ImportFiles, RepoRecord, check_unique_ids, developer_id
 from nichegraph.loader.opendigger import parse_repo
 from nichegraph.loader.sources import FolderSource
 from nichegraph.loader.summary import RepoFailure
@@ -100,3 +101,14 @@ def test_developer_ids_fit_the_importer_and_collisions_are_refused() -> None:
     check_unique_ids({"a": (1, "a", "2022-01", False), "b": (2, "b", "2022-01", False)})
     with pytest.raises(NichegraphError, match="'a' and 'b' have the same importer ID 7"):
         check_unique_ids({"a": (7, "a", "2022-01", False), "b": (7, "b", "2022-01", False)})
+
+
+def test_a_worker_that_hashes_unlike_its_parent_stops_the_run(tmp_path: Path) -> None:
+    # a process spawned rather than forked keys its string hash afresh: its developer IDs would
+    # not match the other parts', so it must refuse before writing anything
+    out = multiprocessing.get_context("fork").Queue()
+    share = [(0, REPOS[0])]
+    _work(0, FolderSource(TOP300), share, None, tmp_path / "c.csv", out, multiprocessing.Event(), hash(HASH_PROBE) ^ 1)
+    done = out.get(timeout=10)
+    assert isinstance(done, _PartDone) and done.part.rows == 0
+    assert done.error is not None and "hashes strings unlike its parent" in done.error[1]
