@@ -65,8 +65,8 @@ def load_bulk(
     timings = ImportTimings()
     clock, cpu = time.perf_counter(), own_cpu_seconds()
     workdir = prepare_workdir(target)
-    files = ImportFiles(workdir / "input")
-    parsed = parse_for_import(source, repos, window, files.folder)
+    files = ImportFiles(workdir / "input", repo_slots=len(repos))
+    parsed = parse_for_import(source, repos, window, files.folder, files.number_developers)
     loaded: list[tuple[int, str]] = []
     failed: list[tuple[int, RepoFailure]] = []
     try:

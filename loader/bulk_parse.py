@@ -1,8 +1,9 @@
 """Parsing for the bulk path in several processes: each reads, parses and writes the
 contributions of a share of the repositories into its own file (import_files.ContributionPart),
-so the Python side uses every core instead of one. Developer IDs are hashes of their keys
-(`developer_id`: the interpreter's string hash, which forked processes share), repository IDs
-their place in the requested list: no process waits for another.
+so the Python side uses every core instead of one. Repository node IDs are their places in the
+requested list; developers' are handed out by the main process (import_files.DeveloperNumbers):
+a worker asks once per repository for the keys it has not met yet, and writes the repository's
+rows when the answer comes (a few milliseconds: the main process does little else).
 
 Only folder sources are split (an HTTP source fetches concurrently already and its order is
 the network's): `parse_for_import` runs those through the producer thread as before. Either
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from nichegraph.errors import NichegraphError
-from nichegraph.loader.import_files import HASH_PROBE, ContributionPart, RepoRecord, same_string_hash
+from nichegraph.loader.import_files import ContributionPart, NumberDevelopers, RepoRecord
 from nichegraph.loader.opendigger import parse_repo
 from nichegraph.loader.parsing import ParsedRepos
 from nichegraph.loader.sources import FolderSource, HttpSource
@@ -43,6 +44,33 @@ class _PartDone:
     part: ContributionPart
     error: tuple[int, str] | None
     peak_rss_mb: float = 0.0
+
+
+@dataclass(frozen=True)
+class _NumbersWanted:
+    """A worker asks the main process for the node IDs of developers it has not met yet."""
+
+    worker: int
+    keys: list[str]
+
+
+class _Stopped(Exception):
+    """The run stopped while a worker waited for developer IDs."""
+
+
+def _asking(
+    number: int, out: multiprocessing.Queue[Any], answers: multiprocessing.Queue[Any], stop: Event
+) -> NumberDevelopers:
+    def ask(keys: list[str]) -> list[int]:
+        out.put(_NumbersWanted(number, keys))
+        while True:
+            try:
+                return answers.get(timeout=0.5)
+            except queue.Empty:
+                if stop.is_set():
+                    raise _Stopped from None
+
+    return ask
 
 
 def worker_count() -> int:
@@ -85,19 +113,19 @@ def _work(
     window: Window | None,
     path: Path,
     out: multiprocessing.Queue[Any],
+    answers: multiprocessing.Queue[Any],
     stop: Event,
-    parent_hash: int,
 ) -> None:
-    part = ContributionPart(path)
+    part = ContributionPart(path, _asking(number, out, answers, stop))
     error: tuple[int, str] | None = None
     index = share[0][0] if share else 0
     try:
-        if not same_string_hash(parent_hash):  # developer IDs would differ between the parts
-            raise NichegraphError("the parsing process hashes strings unlike its parent (not forked?)")
         for index, repo in share:
             if stop.is_set():
                 break
             out.put(_parse_one(source, index, repo, window, part))
+    except _Stopped:
+        pass  # the main process stopped the run and says why
     except BaseException as exc:  # handed to the main process, which stops the run
         error = (index, f"{type(exc).__name__}: {exc}")
     finally:
@@ -109,9 +137,16 @@ class ParallelParse:
     """Worker processes parsing shares of a folder's repositories into contribution parts."""
 
     def __init__(
-        self, source: FolderSource, repos: list[str], window: Window | None, folder: Path, workers: int = 0
+        self,
+        source: FolderSource,
+        repos: list[str],
+        window: Window | None,
+        folder: Path,
+        number_developers: NumberDevelopers,
+        workers: int = 0,
     ) -> None:
         self.source, self.repos, self.window, self.folder = source, repos, window, folder
+        self.number_developers = number_developers
         self.workers = workers or worker_count()
         self.context = multiprocessing.get_context("fork")  # the children need nothing re-imported
         self.stop_event = self.context.Event()
@@ -122,12 +157,12 @@ class ParallelParse:
     def __iter__(self) -> Iterator[Parsed]:
         out: multiprocessing.Queue[Any] = self.context.Queue()
         runs = shares(self.source, self.repos, self.workers)
-        probe = hash(HASH_PROBE)
+        answers = [self.context.Queue() for _run in runs]
         folder, stop = self.folder, self.stop_event
         workers = [
             self.context.Process(
                 target=_work,
-                args=(n, self.source, run, self.window, folder / f"contributed-{n}.csv", out, stop, probe),
+                args=(n, self.source, run, self.window, folder / f"contributed-{n}.csv", out, answers[n], stop),
                 name=f"nichegraph-parse-{n}",
                 daemon=True,
             )
@@ -139,7 +174,9 @@ class ParallelParse:
         try:
             while len(done) < len(workers):
                 item = self._next(out, workers, done)
-                if isinstance(item, _PartDone):
+                if isinstance(item, _NumbersWanted):
+                    answers[item.worker].put(self.number_developers(item.keys))
+                elif isinstance(item, _PartDone):
                     done[item.number] = item.part
                     self.worker_peak_rss_mb = max(self.worker_peak_rss_mb, item.peak_rss_mb)
                     if item.error is not None:
@@ -148,7 +185,7 @@ class ParallelParse:
                     yield item
         finally:
             self.stop_event.set()
-            self._end(workers, out)
+            self._end(workers, [out, *answers])
         self.parts = [part for _number, part in sorted(done.items()) if part is not None]
 
     def _next(
@@ -170,13 +207,14 @@ class ParallelParse:
         if self._error is None or error[0] < self._error[0]:
             self._error = error
 
-    def _end(self, workers: list[Any], out: multiprocessing.Queue[Any]) -> None:
+    def _end(self, workers: list[Any], queues: list[multiprocessing.Queue[Any]]) -> None:
         for worker in workers:
             worker.join(timeout=5)
             if worker.is_alive():  # stuck handing over a result nobody reads any more
                 worker.terminate()
                 worker.join()
-        out.close()
+        for channel in queues:
+            channel.close()
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -192,10 +230,17 @@ class ParallelParse:
 class ThreadParse:
     """The producer thread's repositories (an HTTP source), their contributions written here."""
 
-    def __init__(self, source: HttpSource, repos: list[str], window: Window | None, folder: Path) -> None:
+    def __init__(
+        self,
+        source: HttpSource,
+        repos: list[str],
+        window: Window | None,
+        folder: Path,
+        number_developers: NumberDevelopers,
+    ) -> None:
         self.parsed = ParsedRepos(source, repos, window)
         self.positions = {repo: index for index, repo in reversed(list(enumerate(repos)))}
-        self.part = ContributionPart(folder / "contributed-0.csv")
+        self.part = ContributionPart(folder / "contributed-0.csv", number_developers)
         self.parts: list[ContributionPart] = []
         self.worker_peak_rss_mb = 0.0  # no worker processes
 
@@ -221,8 +266,12 @@ class ThreadParse:
 
 
 def parse_for_import(
-    source: FolderSource | HttpSource, repos: list[str], window: Window | None, folder: Path
+    source: FolderSource | HttpSource,
+    repos: list[str],
+    window: Window | None,
+    folder: Path,
+    number_developers: NumberDevelopers,
 ) -> ParallelParse | ThreadParse:
     if isinstance(source, FolderSource):
-        return ParallelParse(source, repos, window, folder)
-    return ThreadParse(source, repos, window, folder)
+        return ParallelParse(source, repos, window, folder, number_developers)
+    return ThreadParse(source, repos, window, folder, number_developers)

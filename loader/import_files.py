@@ -5,24 +5,24 @@ The same parsed `RepoData` becomes the same nodes, relationships and properties 
 types: a column has one type per file, so nodes whose values differ in type (OpenDigger
 writes `3` in one month and `3.5` in another) go to separate files with their own header.
 
-Nodes are identified by integers per label (`--id-type=integer`): the importer maps integers
-far faster than strings (it sorts and checks every string ID for collisions), and the files are
-smaller. A repository's is its place in the requested list, a developer's a hash of its key
-(`developer_id`), so several processes forked from one can write contribution files
-(`ContributionPart`) without asking each other; the keys the graph stores (`Repo.name`,
-`Developer.key`) are ordinary columns.
+Nodes are identified by their actual node IDs (`--id-type=actual`): the importer then maps no
+IDs at all (with integer IDs per label it sorted 760,000 IDs and looked up both ends of 2.2
+million relationships: a third of its time). IDs are dense and global: repositories first (a
+repository's is its place in the requested list), then developers in the order they are first
+asked for (`DeveloperNumbers`, one table in the main process that every process writing a
+contribution file asks, `ContributionPart`), then months and the other nodes. The keys the graph
+stores (`Repo.name`, `Developer.key`) are ordinary columns.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nichegraph.errors import NichegraphError
 from nichegraph.loader.opendigger import RepoData, better_display
 from nichegraph.loader.writes import month_rows
 from nichegraph.offline_import import ImportInput
@@ -31,10 +31,10 @@ from nichegraph.offline_import import ImportInput
 COLUMN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
 ARRAY_DELIMITER = ";"
 NEEDS_QUOTES = frozenset(',"\n\r;')
-# developer key -> (importer ID, login, loginMonth, isBot)
+# developer key -> (node ID, login, loginMonth, isBot)
+CONTRIBUTED_HEADER = ":START_ID,month,activity:double,:END_ID\n"
 Developers = dict[str, tuple[int, str, str, bool]]
-ID_MASK = (1 << 56) - 1
-HASH_PROBE = "nichegraph developer ids"
+NumberDevelopers = Callable[[list[str]], list[int]]
 
 
 def csv_field(text: str) -> str:
@@ -92,36 +92,42 @@ def typed_groups(rows: Iterable[dict[str, Any]]) -> list[tuple[dict[str, str], l
     return groups
 
 
-def write_nodes(folder: Path, stem: str, label: str, rows: list[dict[str, Any]]) -> list[Path]:
-    """Node files for `rows` (property maps), each with an "_id" entry: its integer importer ID
-    within `label`, not stored."""
+def write_nodes(folder: Path, stem: str, rows: list[dict[str, Any]]) -> list[Path]:
+    """Node files for `rows` (property maps), each with an "_id" entry: its node ID, not a
+    property."""
     paths = []
     for number, (columns, members) in enumerate(typed_groups(rows)):
         names = sorted(name for name in columns if name != "_id")
         path = folder / f"{stem}-{number}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([f":ID({label})", *[f"{name}:{columns[name]}" for name in names]])
+            writer.writerow([":ID", *[f"{name}:{columns[name]}" for name in names]])
             writer.writerows([member["_id"], *[cell(member.get(name)) for name in names]] for member in members)
         paths.append(path)
     return paths
 
 
-def developer_id(key: str) -> int:
-    """A developer's importer ID: 56 bits (the importer refuses integer IDs of 2**56 and more)
-    of the interpreter's string hash, which processes forked from this one share
-    (`same_string_hash`), so they number developers alike without talking to each other. The
-    hash is keyed afresh for every interpreter: IDs are the run's own, never stored, and the
-    rare key pair whose IDs collide (about one load in 250,000 of the whole snapshot), refused
-    by `check_unique_ids`, is gone on the next run. A keyed hash the dict lookups compute anyway
-    costs nothing; blake2b of every key took 0.9 s of CPU per parsing process."""
-    return hash(key) & ID_MASK
+class DeveloperNumbers:
+    """Developers' node IDs, dense from `first` in the order they are first asked for. One table
+    (in the main process) numbers every process's developers, so a developer met by two parsing
+    processes is one node, and no two developers share an ID."""
 
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.ids: dict[str, int] = {}
 
-def same_string_hash(expected: int) -> bool:
-    """Whether this process hashes strings as the one that computed `expected` did (a process
-    started by spawning rather than forking does not, unless PYTHONHASHSEED is set)."""
-    return hash(HASH_PROBE) == expected
+    def __call__(self, keys: list[str]) -> list[int]:
+        ids, numbers = self.ids, []
+        for key in keys:
+            number = ids.get(key)
+            if number is None:
+                number = ids[key] = self.first + len(ids)
+            numbers.append(number)
+        return numbers
+
+    @property
+    def next_free(self) -> int:
+        return self.first + len(self.ids)
 
 
 def merge_developers(into: Developers, table: Developers) -> None:
@@ -166,22 +172,26 @@ class ContributionPart:
     """One CONTRIBUTED file and the developers it names, written by one process."""
 
     path: Path
+    number_developers: NumberDevelopers  # the keys' node IDs, from the one DeveloperNumbers
     developers: Developers = field(default_factory=dict)
     rows: int = 0
 
     def __post_init__(self) -> None:
         # contributions stream to disk as they come: they are 2.2 million of the 3 million rows
         self._out = self.path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
-        self._out.write(":START_ID(Developer),month,activity:double,:END_ID(Repo)\n")
+        self._out.write(CONTRIBUTED_HEADER)
 
     def add(self, data: RepoData, repo_id: int) -> None:
-        developers = self.developers
+        developers, new = self.developers, []
         for key, (login, month, bot) in data.developers.items():
             seen = developers.get(key)
             if seen is None:
-                developers[key] = (developer_id(key), login, month, bot)
+                new.append(key)
             elif better_display(login, month, seen[1], seen[2]):
                 developers[key] = (seen[0], login, month, bot)
+        if new:  # asked once per repository: in a parsing process, a message to the main one
+            for key, number in zip(new, self.number_developers(new), strict=True):
+                developers[key] = (number, *data.developers[key])
         contributions = data.contributions
         ids = [str(developers[key][0]) for key in contributions.keys]
         suffix = f",{repo_id}\n"
@@ -200,8 +210,11 @@ class ContributionPart:
         self._out.close()
 
     def __getstate__(self) -> dict[str, Any]:
-        # a finished part travels back to the main process without its (closed) file
+        # a finished part travels back to the main process without its (closed) file and numbering
         return {"path": self.path, "developers": self.developers, "rows": self.rows}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, number_developers=_numbered_already)
 
 
 class ImportFiles:
@@ -209,11 +222,14 @@ class ImportFiles:
     what the importer must read and produce. Contributions are written by `ContributionPart`s,
     in this process (`add_repo`) or in others (`add_record` and `add_part`)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, repo_slots: int) -> None:
+        """`repo_slots`: how many repositories were requested (their node IDs come first)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
+        self.repo_slots = repo_slots
+        self.number_developers = DeveloperNumbers(first=repo_slots)
         self.records: dict[int, RepoRecord] = {}
-        self.developers: Developers = {}  # key -> (importer ID, login, loginMonth, isBot)
+        self.developers: Developers = {}  # key -> (node ID, login, loginMonth, isBot)
         self.parts: list[Path] = []
         self.other_nodes: dict[str, list[dict[str, Any]]] = {}
         self.contributions = 0
@@ -222,8 +238,10 @@ class ImportFiles:
     def add_repo(self, data: RepoData) -> None:
         """Everything the incremental path writes for a repository loaded for the first time."""
         if self._own_part is None:
-            self._own_part = ContributionPart(self.folder / "contributed.csv")
+            self._own_part = ContributionPart(self.folder / "contributed.csv", self.number_developers)
         repo_id = len(self.records)
+        if repo_id >= self.repo_slots:
+            raise ValueError(f"more repositories than the {self.repo_slots} requested")
         self._own_part.add(data, repo_id)
         self.add_record(RepoRecord.of(repo_id, data))
 
@@ -250,16 +268,16 @@ class ImportFiles:
             self._own_part.close()
             self.add_part(self._own_part)
             self._own_part = None
-        check_unique_ids(self.developers)
-        repos, months = self._repos_and_months()
-        nodes = [("Repo", path) for path in write_nodes(self.folder, "repos", "Repo", repos)]
-        nodes += [("RepoMonth", path) for path in write_nodes(self.folder, "months", "RepoMonth", months)]
+        repos, months = self._repos_and_months(first_month=self.number_developers.next_free)
+        nodes = [("Repo", path) for path in write_nodes(self.folder, "repos", repos)]
+        nodes += [("RepoMonth", path) for path in write_nodes(self.folder, "months", months)]
         nodes.append(("Developer", self._write_developers()))
-        others = 0
+        others, next_id = 0, self.number_developers.next_free + len(months)
         for label, rows in self.other_nodes.items():
-            numbered = [{"_id": number, **row} for number, row in enumerate(rows)]
-            nodes += [(label, path) for path in write_nodes(self.folder, label.lower(), label, numbered)]
+            numbered = [{"_id": next_id + number, **row} for number, row in enumerate(rows)]
+            nodes += [(label, path) for path in write_nodes(self.folder, label.lower(), numbered)]
             others += len(rows)
+            next_id += len(rows)
         return ImportInput(
             nodes=nodes,
             relationships=[
@@ -270,13 +288,13 @@ class ImportFiles:
             relationship_count=self.contributions + len(months),
         )
 
-    def _repos_and_months(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _repos_and_months(self, first_month: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Repo and RepoMonth rows in the requested order (whatever order parts finished in),
-        and the HAS_MONTH file linking them."""
+        months numbered from `first_month`, and the HAS_MONTH file linking them."""
         repos: list[dict[str, Any]] = []
         months: list[dict[str, Any]] = []
         with (self.folder / "has_month.csv").open("w", encoding="utf-8", newline="") as links:
-            links.write(":START_ID(Repo),:END_ID(RepoMonth)\n")
+            links.write(":START_ID,:END_ID\n")
             for index in sorted(self.records):
                 record = self.records[index]
                 owner = record.name.split("/", 1)[0]
@@ -290,8 +308,8 @@ class ImportFiles:
                     }
                 )
                 for props in record.months:
-                    links.write(f"{index},{len(months)}\n")
-                    months.append({"_id": len(months), **props})
+                    links.write(f"{index},{first_month + len(months)}\n")
+                    months.append({"_id": first_month + len(months), **props})
         return repos, months
 
     def _write_developers(self) -> Path:
@@ -300,7 +318,7 @@ class ImportFiles:
         logins = (login for _id, login, _month, _bot in developers.values())
         quote = csv_field if any_needs_quotes(developers) or any_needs_quotes(logins) else str
         with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
-            handle.write(":ID(Developer),key,login,loginMonth,isBot:boolean\n")
+            handle.write(":ID,key,login,loginMonth,isBot:boolean\n")
             handle.writelines(
                 f"{number},{quote(key)},{quote(login)},{month},{'true' if bot else 'false'}\n"
                 for key, (number, login, month, bot) in developers.items()
@@ -308,15 +326,5 @@ class ImportFiles:
         return path
 
 
-def check_unique_ids(developers: Developers) -> None:
-    """Two keys whose hashed IDs collide would become one developer: refuse instead."""
-    if len({entry[0] for entry in developers.values()}) == len(developers):
-        return
-    owners: dict[int, str] = {}
-    for key, entry in developers.items():
-        if entry[0] in owners:
-            raise NichegraphError(
-                f"developers {owners[entry[0]]!r} and {key!r} have the same importer ID {entry[0]}; "
-                "nothing was imported: load again (the IDs are drawn afresh every run) or with --method incremental"
-            )
-        owners[entry[0]] = key
+def _numbered_already(keys: list[str]) -> list[int]:
+    raise RuntimeError("a finished contribution part numbers no more developers")

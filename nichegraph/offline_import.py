@@ -195,7 +195,7 @@ def importer_command(target: ManagedServer, files: ImportInput, data_dir: Path) 
         localdb.DATABASE,
         "--overwrite-destination=true",
         "--bad-tolerance=0",
-        "--id-type=integer",  # loader/import_files.py numbers the nodes of each label
+        "--id-type=actual",  # loader/import_files.py gives every node its node ID
         f"--report-file={data_dir.parent / 'import.report'}",
         *[f"--nodes={label}={path}" for label, path in files.nodes],
         *[f"--relationships={rel_type}={path}" for rel_type, path in files.relationships],

@@ -54,9 +54,9 @@ def test_rows_whose_values_differ_in_type_go_to_different_groups() -> None:
 
 
 def test_node_files_carry_an_id_and_leave_absent_properties_empty(tmp_path: Path) -> None:
-    paths = write_nodes(tmp_path, "m", "RepoMonth", [{"_id": 0, "x": 1}, {"_id": 1, "y": "s"}])
+    paths = write_nodes(tmp_path, "m", [{"_id": 0, "x": 1}, {"_id": 1, "y": "s"}])
     header, rows = read_rows(paths[0])
-    assert header == [":ID(RepoMonth)", "x:long", "y:string"]
+    assert header == [":ID", "x:long", "y:string"]
     assert rows == [["0", "1", ""], ["1", "", "s"]]
 
 
@@ -74,7 +74,7 @@ def node_ids(spec: ImportInput, label: str, key: str) -> dict[str, str]:
 
 def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> None:
     data = parsed()
-    files = ImportFiles(tmp_path)
+    files = ImportFiles(tmp_path, repo_slots=len(data))
     for repo in data:
         files.add_repo(repo)
     spec = files.finish()
@@ -82,13 +82,13 @@ def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> N
     developer_keys, repo_names = node_ids(spec, "Developer", "key"), node_ids(spec, "Repo", "name")
     assert sorted(repo_names.values()) == sorted(REPOS)
     header, rows = read_rows(tmp_path / "contributed.csv")
-    assert header == [":START_ID(Developer)", "month", "activity:double", ":END_ID(Repo)"]
+    assert header == [":START_ID", "month", "activity:double", ":END_ID"]
     expected = {(k, r.name, m): a for r in data for k, m, a in r.contributions.rows()}
     assert {(developer_keys[k], repo_names[repo], m): float(a) for k, m, a, repo in rows} == expected
     assert len(rows) == len(expected) == spec.relationship_count - sum(len(r.month_hashes) for r in data)
 
     header, rows = read_rows(tmp_path / "developers.csv")
-    assert header == [":ID(Developer)", "key", "login", "loginMonth", "isBot:boolean"]
+    assert header == [":ID", "key", "login", "loginMonth", "isBot:boolean"]
     developers = {key: (login, month, bot) for _id, key, login, month, bot in rows}
     assert developers.keys() == {key for r in data for key in r.developers}
     for key, (login, month, _bot) in developers.items():
@@ -108,6 +108,10 @@ def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> N
     october = next(p for p in stored.values() if (p["repo"], p["month"]) == ("vitejs/vite", "2021-10"))
     assert october["interpolated"] == "true" and "openrankRaw" in october and october["hash"]
     assert spec.node_count == len(developers) + len(REPOS) + len(stored)
+    # actual node IDs: one numbering over every label, repositories first in the requested order
+    every_id = [*repo_names, *developer_keys, *stored]
+    assert sorted(int(number) for number in every_id) == list(range(spec.node_count))
+    assert [repo_names[str(index)] for index in range(len(REPOS))] == REPOS
     # every month hangs off its own repository
     _header, links = read_rows(tmp_path / "has_month.csv")
     assert sorted(stored) == sorted(month for _repo, month in links)
@@ -119,7 +123,7 @@ def test_logins_the_importer_would_misread_are_quoted(tmp_path: Path) -> None:
     quote must not shift the columns."""
     details = b'{"2022-01": [["we\\"ird,one", 2.0], ["plain", 1.0]], "2022-02": [["We\\"ird,One", 3.0]]}'
     data = parse_repo("hand/made", {"activity_details": details})
-    files = ImportFiles(tmp_path)
+    files = ImportFiles(tmp_path, repo_slots=1)
     files.add_repo(data)
     spec = files.finish()
     keys = node_ids(spec, "Developer", "key")
