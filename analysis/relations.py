@@ -20,8 +20,8 @@ language is the language's downstream, whatever way the cores flow).
   them (shared users beyond random mixing, or common neighbours).
 - competitor (C4): cores apart or crossing without being one team, OpenRank within a wider factor,
   both declare one kind of project in their metadata (programming languages and their
-  implementations, game engines, package managers), and the data links them; the one rival rule
-  that may pair a distribution hub with a project that is not one.
+  implementations, game engines, package managers, UI component libraries), and the data links
+  them; the one rival rule that may pair a distribution hub with a project that is not one.
 - competitor (C3): cores apart, comparable weight, GitHub metadata somewhat alike and alike
   positions (neighbour profiles, common neighbours, or one niche with users in common); a
   candidate (confidence under 0.5).

@@ -428,6 +428,10 @@ def test_kinds_a_project_declares() -> None:
             RepoMetadata("x/runner", "A runtime for containers, in Go", ()),
             RepoMetadata("godotengine/godot", "Multi-platform 2D and 3D game engine", ()),
             RepoMetadata("microsoft/vcpkg", "C++ Library Manager", ("package-manager",)),
+            RepoMetadata("element-plus/element-plus", "A Vue.js 3 UI Library made by Element team", ("vue",)),
+            RepoMetadata("mui/material-ui", "Comprehensive React component library", ("react",)),
+            RepoMetadata("ant-design/ant-design", "An enterprise-class design language", ("ui-kit", "react")),
+            RepoMetadata("storybookjs/storybook", "A workshop for building UI components", ("react",)),
         ]
     }
     language = frozenset({"programming language"})
@@ -439,6 +443,9 @@ def test_kinds_a_project_declares() -> None:
     assert kinds["x/runner"] == language
     assert kinds["godotengine/godot"] == frozenset({"game engine"})
     assert kinds["microsoft/vcpkg"] == frozenset({"package manager"})
+    ui = frozenset({"UI component library"})  # round 6: by the phrase ("UI library", "component library") or topic
+    assert kinds["element-plus/element-plus"] == kinds["mui/material-ui"] == kinds["ant-design/ant-design"] == ui
+    assert kinds["storybookjs/storybook"] == frozenset()  # a tool for building components is not a library of them
 
 
 def test_shared_kind_reads_the_languages_from_the_projects() -> None:
