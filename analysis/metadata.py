@@ -73,6 +73,11 @@ KINDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     LANGUAGE: (("programming language",), frozenset({"language", "programming-language"})),
     "game engine": (("game engine",), frozenset({"game-engine"})),
     "package manager": (("package manager",), frozenset({"package-manager"})),
+    # round 6: "A Vue.js 3 UI Library", "React component library" (OSS Insight's UI kits)
+    "UI component library": (
+        ("ui library", "component library", "ui toolkit"),
+        frozenset({"ui-library", "ui-kit", "component-library"}),
+    ),
 }
 # ... and a language's implementation declares it too: "The PHP Interpreter", "Node.js JavaScript
 # runtime", when the description names a language GitHub knows (a `language` value of the projects)

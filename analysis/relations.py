@@ -8,7 +8,8 @@ behind it. Pairs no rule speaks about are unrelated (nothing is stored).
   works in the upstream, little the other way; the shared developers lean towards the downstream
   (its people come upstream); the two do not declare one kind (two languages are no dependency).
 - upstream, one team (U2): both cores overlap, but the downstream's core is clearly more in the
-  upstream than the reverse, its people lean towards it, and the previous window agrees.
+  upstream than the reverse, its people lean towards it (or, when the same gap held in the window
+  before, do not lean away), and the previous window agrees.
 - upstream, named (U3): the downstream's GitHub topics or description name the upstream, the
   shared developers are not mostly the upstream's own people, the cores do not say the opposite
   (within one team they cannot: the name decides), and the two do not declare one kind.
@@ -17,11 +18,13 @@ U1 and U2 never make a project upstream of one its own metadata names (a registr
 language is the language's downstream, whatever way the cores flow).
 - competitor (C1): cores apart, comparable weight, GitHub metadata alike, and the data links
   them (shared users beyond random mixing, or common neighbours).
-- competitor (C4): cores apart, OpenRank within a wider factor, both declare one kind of project in
-  their metadata (programming languages and their implementations, game engines, package
-  managers), and the data links them.
+- competitor (C4): cores apart or crossing without being one team, OpenRank within a wider factor,
+  both declare one kind of project in their metadata (programming languages and their
+  implementations, game engines, package managers, UI component libraries), and the data links
+  them; the one rival rule that may pair a distribution hub with a project that is not one.
 - competitor (C3): cores apart, comparable weight, GitHub metadata somewhat alike and alike
-  positions (neighbour profiles or common neighbours); a candidate (confidence under 0.5).
+  positions (neighbour profiles, common neighbours, or one niche with users in common); a
+  candidate (confidence under 0.5).
 - competitor (C2): cores apart, comparable weight, one niche, shared users well beyond random
   mixing and alike neighbourhoods, and not a foundation and its dependant.
 - upstream, the organisation's flagship (U4): a significant pair of one organisation whose cores
@@ -29,7 +32,8 @@ language is the language's downstream, whatever way the cores flow).
   organisation) or the other's name extends its name (react, react-native).
 - peer: a significant link whose cores overlap (one team or family) with no direction.
 
-Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers. A
+Distribution hubs are never upstream or downstream; a hub and a non-hub are at most peers, or
+rivals of one declared kind (C4). A
 documentation repository (by its name) is never upstream of a code project, nor anyone's rival.
 """
 
@@ -71,6 +75,7 @@ class RelationParams:
     upstream_gap: float = 0.10  # downstream core in upstream minus the reverse, at least
     same_team_core: float = 0.30  # above this the upstream's core also runs the downstream: one team
     same_team_lean: float = 0.3  # ... then the downstream's people must lean towards the upstream
+    persistent_min_lean: float = 0.0  # U2: ... or not away from it when the gap held a year before too (round 6)
     lean_floor: float = -0.5  # shared developers leaning this much the other way contradict a direction
     upstream_min_lean: float = 0.3  # U1: the shared developers lean towards the downstream at least this much
     upstream_min_count: int = 2  # U1: core developers of the downstream active upstream, at least
@@ -84,6 +89,7 @@ class RelationParams:
     rival_min_metadata_placed: float = 0.12  # C3: metadata cosine at least, when positions are alike too
     rival_placed_similarity: float = 0.3  # C3: neighbour-profile cosine at least ...
     rival_placed_common: int = 5  # ... or this many common neighbours
+    rival_placed_lift: float = 5.0  # ... or one niche and shared developers at this many times random mixing (round 6)
     rival_min_lift: float = 5.0  # C2: shared users at least this many times random mixing
     rival_min_shared: int = 2  # C2: shared developers at least
     rival_min_similarity: float = 0.3  # C2: neighbour-profile cosine at least ...
@@ -286,8 +292,9 @@ def decide(s: PairSignals, hubs: frozenset[int], params: RelationParams, repos: 
         verdict = upstream_verdict(s, params, repos)
         if verdict is not None:
             return verdict
-    if hub_a == hub_b:
-        verdict = competitor_verdict(s, params, repos)
+    if hub_a == hub_b or s.shared_kind is not None:
+        # a distribution hub is tied to everything; only a declared kind makes one a non-hub's rival
+        verdict = competitor_verdict(s, params, repos, kind_only=hub_a != hub_b)
         if verdict is not None:
             return verdict
     return peer_verdict(s, params, repos, hub_a or hub_b)
@@ -386,13 +393,14 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
                     f"mean OpenRank {d.openrank_up:.0f} vs {d.openrank_down:.0f}"
                 )
                 return Verdict(UPSTREAM, d.up_is_a, "U1", confidence, reason)
-            if (
-                d.core_up_down > p.same_team_core
-                and d.lean_down >= p.same_team_lean
-                and (d.previous_gap is None or d.previous_gap >= 0)
-            ):
+            # within one team the gap may be size; the shared developers leaning towards the downstream
+            # say it is not, and so does the same gap held a year before with them not leaning away
+            persistent = d.previous_gap is not None and d.previous_gap >= p.upstream_gap
+            leaning = d.lean_down >= p.same_team_lean or (persistent and d.lean_down >= p.persistent_min_lean)
+            if d.core_up_down > p.same_team_core and leaning and (d.previous_gap is None or d.previous_gap >= 0):
                 confidence = u2_confidence(d)
-                reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}"
+                held = "" if d.lean_down >= p.same_team_lean else " (the gap held a year before)"
+                reason = f"U2 ({RULE_NAMES['U2']}): {flows}; {leans}; {persists}{held}"
                 return Verdict(UPSTREAM, d.up_is_a, "U2", confidence, reason)
         # one team (both cores overlap): which way the cores flow says whose core is smaller, not
         # which serves which, so the name decides alone
@@ -411,10 +419,15 @@ def upstream_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Ver
     return None
 
 
-def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> Verdict | None:
+def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str], kind_only: bool = False) -> Verdict | None:
+    """The rival rules; `kind_only`: only C4 may speak (a distribution hub and a project that is not one)."""
     # one declared kind says "the same job" by itself; weight still has to be comparable, less so
     max_ratio = p.kind_max_openrank_ratio if s.shared_kind is not None else p.rival_max_openrank_ratio
-    if max(s.core_ab, s.core_ba) > p.rival_max_core or s.openrank_ratio() > max_ratio:
+    apart = max(s.core_ab, s.core_ba) <= p.rival_max_core
+    # two of one declared kind whose cores cross without being one team (deno and node, zig and go)
+    # stay rivals: people working on two languages is no dependency (as U1 and U3 do not read it)
+    kind_crossing = s.shared_kind is not None and min(s.core_ab, s.core_ba) <= p.same_team_core
+    if not (apart or kind_crossing) or s.openrank_ratio() > max_ratio:
         return None
     if s.a_names_b or s.b_names_a:
         return None  # one describes itself by the other: built on it, not instead of it
@@ -427,20 +440,25 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str]) -> V
     tied = (s.shared >= 1 and s.lift >= 3) or s.common >= 2  # shared users, or common neighbours
     alike = f"GitHub metadata {metadata or 0:.0%} alike ({', '.join(s.shared_terms) or 'their descriptions'})"
     comparable = s.openrank_ratio() <= p.rival_max_openrank_ratio
-    if metadata is not None and metadata >= p.rival_min_metadata and tied and comparable:
+    if apart and not kind_only and metadata is not None and metadata >= p.rival_min_metadata and tied and comparable:
         reason = f"C1 ({RULE_NAMES['C1']}): {alike}; {cores}; {users}; {s.common} common neighbours; {weight}"
         return Verdict(COMPETITOR, True, "C1", c1_confidence(s), reason)
     if s.shared_kind is not None and tied:
+        cores = cores if apart else f"cores crossing ({s.core_ab:.0%} / {s.core_ba:.0%}) but not one team"
         reason = (
             f"C4 ({RULE_NAMES['C4']}): both declare themselves a {s.shared_kind} in their GitHub metadata; "
             f"{alike}; {cores}; {users}; {s.common} common neighbours; {weight}"
         )
         return Verdict(COMPETITOR, True, "C4", p.kind_confidence, reason)
-    placed = s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common
+    if kind_only or not apart:
+        return None
+    # alike positions: neighbour profiles, common neighbours, or one niche with users in common (round 6)
+    in_niche = s.same_niche and s.shared >= 1 and s.lift >= p.rival_placed_lift
+    placed = s.similarity >= p.rival_placed_similarity or s.common >= p.rival_placed_common or in_niche
     if metadata is not None and metadata >= p.rival_min_metadata_placed and placed and tied and comparable:
         reason = (
             f"C3 ({RULE_NAMES['C3']}): {alike}; neighbourhoods {s.similarity:.0%} alike, {s.common} common "
-            f"neighbours; {cores}; {users}; {weight}"
+            f"neighbours{'; same niche' if s.same_niche else ''}; {cores}; {users}; {weight}"
         )
         return Verdict(COMPETITOR, True, "C3", c3_confidence(s), reason)
     if (

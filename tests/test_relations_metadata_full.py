@@ -70,17 +70,33 @@ def test_an_owner_whose_repositories_all_carry_its_name_names_none_of_them(with_
 
 
 def test_rivals_alike_by_metadata_and_position(with_metadata: RelationResult) -> None:
-    # ant-design and material-ui: both "React UI libraries" by their own words, cores apart, 8
-    # projects both are linked to; their metadata is alike under C1's bar, so C3 decides
-    found = with_metadata.find("ant-design/ant-design", "mui/material-ui")
-    assert found is not None and (found.relation, found.rule) == ("competitor", "C3")
+    # pytorch and tensorflow: "neural networks in Python" / "Machine Learning Framework", topics
+    # deep-learning, machine-learning, neural-network, python in common; cores apart, many projects both
+    # are linked to; their metadata is alike under C1's bar, so C3 decides
+    shared = file_terms("pytorch/pytorch") & file_terms("tensorflow/tensorflow")
+    assert {"deep-learning", "machine-learning", "neural-network", "python"} <= shared
+    found = with_metadata.find("pytorch/pytorch", "tensorflow/tensorflow")
+    assert found is not None and (found.relation, found.rule) == ("competitor", "C3"), found and found.reason
     row = found.row()
     assert 0.12 <= row["metadataSimilarity"] < 0.25
     assert row["commonNeighbours"] >= 5 or row["profileSimilarity"] >= 0.3
     assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
-    shared = set(row["sharedTerms"])
-    assert shared and shared <= file_terms("ant-design/ant-design") & file_terms("mui/material-ui")
+    assert set(row["sharedTerms"]) and set(row["sharedTerms"]) <= shared
     assert found.confidence == pytest.approx(0.35 + 0.5 * row["metadataSimilarity"])
+
+
+def test_ui_component_libraries_are_rivals_by_their_kind(with_metadata: RelationResult) -> None:
+    # "React UI library" (topics ui-kit, ui-library), "A Vue.js 3 UI Library", "React component library":
+    # one declared kind (round 6). ant-design and element-plus share developers and part of element-plus's
+    # core works in ant-design, which U1 read as ant-design upstream of element-plus: one kind is no
+    # dependency, and the crossing is no one team, so they are rivals; ant-design and material-ui were C3
+    assert "ui library" in file_row("ant-design/ant-design")["description"].lower()
+    assert "ui library" in file_row("element-plus/element-plus")["description"].lower()
+    assert "component library" in file_row("mui/material-ui")["description"].lower()
+    for a, b in [("ant-design/ant-design", "element-plus/element-plus"), ("ant-design/ant-design", "mui/material-ui")]:
+        found = with_metadata.find(a, b)
+        assert found is not None and (found.relation, found.rule) == ("competitor", "C4"), found and found.reason
+        assert found.row()["sharedKind"] == "UI component library" and found.confidence == pytest.approx(0.7)
 
 
 def file_row(repo: str) -> dict[str, str]:
@@ -111,7 +127,51 @@ def test_programming_languages_are_rivals_by_the_kind_they_declare(with_metadata
     assert "programming language" in file_row("golang/go")["description"].lower()
     assert "programming language" in file_row("ziglang/zig")["description"].lower()
     zig = with_metadata.find("golang/go", "ziglang/zig")
-    assert zig is None or zig.relation != "upstream", zig and zig.reason
+    assert zig is not None and (zig.relation, zig.rule) == ("competitor", "C4"), zig and zig.reason
+    assert 0.10 < max(zig.signals.core_ab, zig.signals.core_ba) <= 0.30  # the cores cross, one team they are not
+
+
+def test_two_runtimes_whose_cores_cross_are_rivals_by_their_kind(with_metadata: RelationResult) -> None:
+    # deno: "A modern runtime for JavaScript and TypeScript"; node: "Node.js JavaScript runtime": both
+    # runtimes naming a language some project of the file is written in, so both declare a language.
+    # Their cores cross (node's core works in deno) without being one team: rivals (round 6), they were peers
+    assert "runtime" in file_row("denoland/deno")["description"].lower()
+    assert "runtime" in file_row("nodejs/node")["description"].lower()
+    assert file_row("vercel/next.js")["language"] == "JavaScript"
+    found = with_metadata.find("denoland/deno", "nodejs/node")
+    assert found is not None and (found.relation, found.rule) == ("competitor", "C4"), found and found.reason
+    row = found.row()
+    cores = sorted((row["sourceCoreInTarget"], row["targetCoreInSource"]))
+    assert cores[1] > 0.10 and cores[0] <= 0.30 and "but not one team" in found.reason
+
+
+def test_a_hub_and_a_project_of_its_kind_are_rivals(with_metadata: RelationResult, analysed: Analysed) -> None:
+    # microsoft/vcpkg (a distribution hub of the window) and conan-center-index both carry the topic
+    # `package-manager`; a hub and a non-hub used to be peers at most (round 6: rivals by a declared kind)
+    assert "microsoft/vcpkg" in analysed.relations.network.repos
+    hubs = {analysed.relations.network.repos[i] for i in analysed.relations.network.excluded}
+    assert "microsoft/vcpkg" in hubs and "conan-io/conan-center-index" not in hubs
+    for repo in ("microsoft/vcpkg", "conan-io/conan-center-index"):
+        assert "package-manager" in file_row(repo)["topics"].split("|")
+    found = with_metadata.find("microsoft/vcpkg", "conan-io/conan-center-index")
+    assert found is not None and (found.relation, found.rule) == ("competitor", "C4"), found and found.reason
+    # no other rival rule pairs a hub with a project that is not one
+    for relation in with_metadata.relations:
+        if relation.relation == "competitor" and len({relation.source, relation.target} & hubs) == 1:
+            assert relation.rule == "C4", relation.reason
+
+
+def test_two_databases_alike_in_one_niche(with_metadata: RelationResult) -> None:
+    # cockroach and tidb: "distributed SQL database" / topics database, distributed-database, sql; few common
+    # neighbours, but one niche and developers in common well beyond random mixing: C3 (round 6)
+    shared = file_terms("cockroachdb/cockroach") & file_terms("pingcap/tidb")
+    assert {"database", "distributed-database", "sql"} <= shared
+    found = with_metadata.find("cockroachdb/cockroach", "pingcap/tidb")
+    assert found is not None and (found.relation, found.rule) == ("competitor", "C3"), found and found.reason
+    row = found.row()
+    assert row["sameNiche"] and row["sharedDevelopers"] >= 1 and row["lift"] >= 5
+    assert row["commonNeighbours"] < 5 and row["profileSimilarity"] < 0.3  # positions alike by the niche alone
+    assert 0.12 <= row["metadataSimilarity"] < 0.25 and found.confidence < 0.5
 
 
 def test_a_registry_naming_its_language_is_downstream_of_it(with_metadata: RelationResult) -> None:
@@ -159,10 +219,12 @@ def test_every_metadata_rule_keeps_its_bounds(with_metadata: RelationResult) -> 
             assert not (row["sourceNamesTarget"] or row["targetNamesSource"])
             assert row["metadataSimilarity"] >= (0.25 if relation.rule == "C1" else 0.12)
         if relation.rule == "C4":
-            assert max(row["sourceCoreInTarget"], row["targetCoreInSource"]) <= 0.10
+            cores = sorted((row["sourceCoreInTarget"], row["targetCoreInSource"]))
+            assert cores[1] <= 0.10 or (cores[0] <= 0.30 and "but not one team" in relation.reason)
             assert not (row["sourceNamesTarget"] or row["targetNamesSource"])
             low, high = sorted((row["sourceOpenrank"], row["targetOpenrank"]))
             assert high <= 6 * low and "declare themselves a" in relation.reason
         if relation.rule == "C3":
             assert row["metadataSimilarity"] < 0.25 and relation.confidence < 0.5
-            assert row["commonNeighbours"] >= 5 or row["profileSimilarity"] >= 0.3
+            in_niche = row["sameNiche"] and row["sharedDevelopers"] >= 1 and row["lift"] >= 5
+            assert row["commonNeighbours"] >= 5 or row["profileSimilarity"] >= 0.3 or in_niche

@@ -100,7 +100,9 @@ def test_one_declared_kind_is_no_dependency_by_core_crossing() -> None:
     # one kind (two languages: their people work on both, b is not built on a)
     s = replace(BASE, core_ba=0.2, core_count_ba=3, lean=1.7, openrank_a=430.0, openrank_b=170.0)
     assert verdict(s).rule == "U1"
-    assert verdict(replace(s, shared_kind="programming language")) is None  # nor C4: the cores mix
+    # ... they are rivals (C4): the cores cross one way without being one team (round 6: go and zig)
+    kind = verdict(replace(s, shared_kind="programming language"))
+    assert (kind.relation, kind.rule) == (COMPETITOR, "C4")
     # named by the other, no upstream either (round 5): deno, "a runtime for JavaScript and TypeScript",
     # names the language whose job it does; nor a rival (it names it), so nothing is claimed
     assert verdict(replace(s, shared_kind="programming language", b_names_a=True)) is None
@@ -147,7 +149,10 @@ def test_c4_one_declared_kind() -> None:
     assert "programming language" in v.reason
     assert verdict(replace(s, shared_kind=None)) is None
     assert verdict(replace(s, common=1)) is None  # nothing in the data ties them
-    assert verdict(replace(s, core_ab=0.15, core_count_ab=3)) is None  # cores mix
+    # cores crossing one way (15% of a's core works in b) is no dependency between two of one kind
+    # (round 6): still rivals; one team (both cores over 30% in the other) is not
+    assert verdict(replace(s, core_ab=0.15, core_count_ab=3)).rule == "C4"
+    assert verdict(replace(s, core_ab=0.35, core_ba=0.40, core_count_ab=8, core_count_ba=8)).relation == PEER
     # one names the other (deno names rust): not instead of it, and not built on it either when both
     # declare the kind (round 5): nothing is claimed
     assert verdict(replace(s, a_names_b=True)) is None
@@ -160,6 +165,35 @@ def test_c4_one_declared_kind() -> None:
     assert verdict(replace(s, metadata_similarity=0.4)).rule == "C1"
 
 
+def test_c4_two_of_one_kind_whose_cores_cross() -> None:
+    # two languages' runtimes (deno and node): 13% of a's core works in b, 40% of b's in a, 27 shared
+    # developers at 58x random mixing. U1 reads no direction between two of one kind, U2 needs both
+    # cores over 30% (a's is 13%): not one team, so one declared kind makes them rivals (round 6)
+    s = replace(BASE, shared=27, lift=58.0, core_ab=0.13, core_ba=0.40, core_count_ab=3, core_count_ba=9, lean=0.4,
+                openrank_a=188.0, openrank_b=430.0, shared_kind="programming language")  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.rule, v.confidence) == (COMPETITOR, "C4", 0.7)
+    assert "cores crossing (13% / 40%) but not one team" in v.reason
+    # without the kind: the cores mix, no rival rule speaks; mean crossing 0.265 makes them peers
+    assert verdict(replace(s, shared_kind=None)).rule == "P"
+    # one team (both cores over 30%): peers whatever they declare
+    assert verdict(replace(s, core_ab=0.31)).relation == PEER
+
+
+def test_a_hub_and_a_project_are_rivals_only_by_one_declared_kind() -> None:
+    # a (index 0) is a distribution hub: a package collection; b a package index of its own, 5x random
+    # mixing, cores apart (round 6: they used to be peers or nothing, never rivals)
+    s = replace(BASE, shared=21, lift=10.0, metadata_similarity=0.1, shared_kind="package manager")
+    hub = frozenset({0})
+    v = verdict(s, hub)
+    assert (v.relation, v.rule) == (COMPETITOR, "C4")
+    assert verdict(replace(s, shared_kind=None), hub) is None  # nothing but the tie: no rival
+    # metadata alike at C1's bar is not enough between a hub and a project (tied to everything)
+    assert verdict(replace(s, shared_kind=None, metadata_similarity=0.4), hub) is None
+    # ... and C1 still speaks first between two projects that are not hubs, as before
+    assert verdict(replace(s, metadata_similarity=0.4)).rule == "C1"
+
+
 def test_u2_one_team_needs_lean_and_persistence() -> None:
     s = replace(BASE, core_ab=0.45, core_ba=0.65, core_count_ba=12, lean=0.6, previous_ab=0.40, previous_ba=0.84)
     v = verdict(s)
@@ -167,7 +201,26 @@ def test_u2_one_team_needs_lean_and_persistence() -> None:
     # gap 0.20 / 0.3, lean factor 0.5 + 0.6 / 2 = 0.8
     assert v.confidence == pytest.approx(0.2 / 0.3 * 0.8)
     assert verdict(replace(s, previous_ab=0.84, previous_ba=0.40)).relation == PEER  # the window before disagrees
-    assert verdict(replace(s, lean=0.1)).relation == PEER
+    # lean 0.1, under 0.3: the gap held a year before (0.44) and the lean is not against it (round 6)
+    assert verdict(replace(s, lean=0.1)).rule == "U2"
+    assert verdict(replace(s, lean=-0.1)).relation == PEER
+
+
+def test_u2_a_gap_held_a_year_needs_the_lean_not_against_it() -> None:
+    # a library on its foundation, one team (scipy and scikit-learn): 64% of b's core works in a, 42% of
+    # a's in b; a year before 46% and 24% (gap 0.22 both times); the shared developers lean +0.26 towards
+    # b, under U2's 0.3. The gap held for two windows and the lean is not against it: U2 (round 6)
+    s = replace(BASE, core_ab=0.42, core_ba=0.64, core_count_ab=4, core_count_ba=8, lean=0.26,
+                previous_ab=0.24, previous_ba=0.46)  # fmt: skip
+    v = verdict(s)
+    assert (v.relation, v.source_is_a, v.rule) == (UPSTREAM, True, "U2")
+    assert "the gap held a year before" in v.reason
+    # gap 0.22 / 0.3, lean factor 0.5 + 0.26 / 2 = 0.63
+    assert v.confidence == pytest.approx(0.22 / 0.3 * 0.63)
+    # a gap of 5 points a year before does not hold U2's 10: peers (mean crossing 0.53)
+    assert verdict(replace(s, previous_ab=0.41, previous_ba=0.46)).rule == "P"
+    assert verdict(replace(s, previous_ab=None, previous_ba=None)).rule == "P"  # no window before
+    assert verdict(replace(s, lean=-0.1)).rule == "P"  # leaning away: the gap may be size
 
 
 def test_u3_named_by_the_downstream() -> None:
@@ -211,6 +264,18 @@ def test_c3_alike_by_metadata_and_position() -> None:
     assert verdict(replace(s, shared=0, lift=0.0, common=6)).rule == "C3"  # common neighbours tie them
     mixed = verdict(replace(s, core_ab=0.2, core_count_ab=4, lean=-1.0))  # cores mix: not rivals (a builds on b)
     assert mixed is not None and mixed.relation != COMPETITOR
+
+
+def test_c3_one_niche_with_users_in_common_is_an_alike_position() -> None:
+    # two databases: metadata 19% alike, no common neighbours, profiles 0% alike, but one niche and 4
+    # shared developers at 28.5x random mixing: alike positions (round 6)
+    s = replace(BASE, shared=4, lift=28.5, metadata_similarity=0.19, same_niche=True, shared_terms=["sql"])
+    v = verdict(s)
+    assert (v.relation, v.rule) == (COMPETITOR, "C3") and "same niche" in v.reason
+    assert v.confidence == pytest.approx(0.35 + 0.5 * 0.19)
+    assert verdict(replace(s, same_niche=False)) is None  # two niches: positions not alike
+    assert verdict(replace(s, lift=4.0)) is None  # users in common, but under 5x random mixing
+    assert verdict(replace(s, metadata_similarity=0.10)) is None  # below 0.12: C2 needs alike neighbourhoods
 
 
 def test_c2_alike_by_position_within_a_niche() -> None:
@@ -363,6 +428,10 @@ def test_kinds_a_project_declares() -> None:
             RepoMetadata("x/runner", "A runtime for containers, in Go", ()),
             RepoMetadata("godotengine/godot", "Multi-platform 2D and 3D game engine", ()),
             RepoMetadata("microsoft/vcpkg", "C++ Library Manager", ("package-manager",)),
+            RepoMetadata("element-plus/element-plus", "A Vue.js 3 UI Library made by Element team", ("vue",)),
+            RepoMetadata("mui/material-ui", "Comprehensive React component library", ("react",)),
+            RepoMetadata("ant-design/ant-design", "An enterprise-class design language", ("ui-kit", "react")),
+            RepoMetadata("storybookjs/storybook", "A workshop for building UI components", ("react",)),
         ]
     }
     language = frozenset({"programming language"})
@@ -374,6 +443,9 @@ def test_kinds_a_project_declares() -> None:
     assert kinds["x/runner"] == language
     assert kinds["godotengine/godot"] == frozenset({"game engine"})
     assert kinds["microsoft/vcpkg"] == frozenset({"package manager"})
+    ui = frozenset({"UI component library"})  # round 6: by the phrase ("UI library", "component library") or topic
+    assert kinds["element-plus/element-plus"] == kinds["mui/material-ui"] == kinds["ant-design/ant-design"] == ui
+    assert kinds["storybookjs/storybook"] == frozenset()  # a tool for building components is not a library of them
 
 
 def test_shared_kind_reads_the_languages_from_the_projects() -> None:
