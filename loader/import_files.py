@@ -31,8 +31,8 @@ from nichegraph.offline_import import ImportInput
 COLUMN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
 ARRAY_DELIMITER = ";"
 NEEDS_QUOTES = frozenset(',"\n\r;')
-# developer key -> (node ID, login, loginMonth, isBot)
 CONTRIBUTED_HEADER = ":START_ID,month,activity:double,:END_ID\n"
+# developer key -> (node ID, login, loginMonth, isBot)
 Developers = dict[str, tuple[int, str, str, bool]]
 NumberDevelopers = Callable[[list[str]], list[int]]
 
