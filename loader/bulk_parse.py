@@ -61,13 +61,16 @@ class _Stopped(Exception):
 def _asking(
     number: int, out: multiprocessing.Queue[Any], answers: multiprocessing.Queue[Any], stop: Event
 ) -> NumberDevelopers:
+    parent = os.getppid()
+
     def ask(keys: list[str]) -> list[int]:
         out.put(_NumbersWanted(number, keys))
         while True:
             try:
                 return answers.get(timeout=0.5)
             except queue.Empty:
-                if stop.is_set():
+                # a main process killed outside never sets `stop`: without it nobody answers
+                if stop.is_set() or os.getppid() != parent:
                     raise _Stopped from None
 
     return ask
