@@ -226,7 +226,6 @@ class ImportFiles:
         """`repo_slots`: how many repositories were requested (their node IDs come first)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.repo_slots = repo_slots
         self.number_developers = DeveloperNumbers(first=repo_slots)
         self.records: dict[int, RepoRecord] = {}
         self.developers: Developers = {}  # key -> (node ID, login, loginMonth, isBot)
@@ -240,8 +239,8 @@ class ImportFiles:
         if self._own_part is None:
             self._own_part = ContributionPart(self.folder / "contributed.csv", self.number_developers)
         repo_id = len(self.records)
-        if repo_id >= self.repo_slots:
-            raise ValueError(f"more repositories than the {self.repo_slots} requested")
+        if repo_id >= self.number_developers.first:  # developers are numbered from the last repository slot on
+            raise ValueError(f"more repositories than the {self.number_developers.first} requested")
         self._own_part.add(data, repo_id)
         self.add_record(RepoRecord.of(repo_id, data))
 

@@ -270,8 +270,7 @@ def _parse_details(path: str, body: bytes, window: Window | None) -> _Details:
             else:
                 entry[2].append(month)
                 entry[3].append(score)
-            # better_display, inlined
-            if month > entry[1] or (month == entry[1] and login < entry[0]):
+            if better_display(login, month, entry[0], entry[1]):
                 entry[0], entry[1] = login, month
     for key in sorted(entries):
         login, login_month, months, scores = entries[key]
