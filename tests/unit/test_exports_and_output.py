@@ -17,7 +17,7 @@ import pytest
 from nichegraph.analysis.export import GEXF_NS, edge, gexf, graphml, number
 from nichegraph.bench.stats import percentile
 from nichegraph.config import SCHEMA_FILE
-from nichegraph.db import split_statements
+from nichegraph.db import schema_batches, split_statements
 from nichegraph.output import cell, to_csv, to_json, to_table
 
 NODES = [
@@ -169,3 +169,23 @@ def test_the_schema_splits_into_its_statements() -> None:
 def test_split_statements_drops_comments_and_blank_parts() -> None:
     script = "// a comment\nCREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x);\n\n// more\nRETURN 1;\n;\n"
     assert split_statements(script) == ["CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x)", "RETURN 1"]
+
+
+def test_schema_batches_put_lookup_indexes_before_constraints() -> None:
+    statements = [
+        "CREATE CONSTRAINT a IF NOT EXISTS FOR (n:A) REQUIRE n.k IS UNIQUE",
+        "CREATE INDEX b IF NOT EXISTS FOR (n:B) ON (n.x)",
+        "create constraint c if not exists for (n:C) require n.k is unique",
+        "CREATE INDEX d IF NOT EXISTS FOR ()-[r:D]-() ON (r.m)",
+    ]
+    assert schema_batches(statements) == [[statements[1], statements[3]], [statements[0], statements[2]]]
+    assert schema_batches(statements[1:2]) == [statements[1:2]]  # no empty batch
+    assert schema_batches([]) == []
+
+
+def test_the_schema_file_applies_in_two_batches_holding_every_statement() -> None:
+    statements = split_statements(SCHEMA_FILE.read_text(encoding="utf-8"))
+    indexes, constraints = schema_batches(statements)
+    assert sorted(indexes + constraints) == sorted(statements)
+    assert all(" INDEX " in statement for statement in indexes)
+    assert all(" CONSTRAINT " in statement for statement in constraints)
