@@ -11,7 +11,14 @@ import pytest
 
 from nichegraph.analysis.drawers import DrawerSplit, coherence, random_similarity, split_drawers
 from nichegraph.analysis.metadata import RepoMetadata, metadata_index
-from nichegraph.analysis.niches import NicheParams, consensus_partition, detect_niches, too_small_reason
+from nichegraph.analysis.niches import (
+    NicheParams,
+    consensus_partition,
+    detect_niches,
+    niche_rows,
+    run_properties,
+    too_small_reason,
+)
 from nichegraph.errors import BadParameter
 from tests.support.hand_networks import EVERY_LINK, network_of
 
@@ -129,6 +136,12 @@ def test_detect_niches_with_and_without_metadata() -> None:
     with_metadata = detect_niches(network_of(work, EVERY_LINK), NicheParams(runs=4), metadata=index)
     assert with_metadata.described == 8 and with_metadata.drawers == []
     assert all(niche.split_reason is None for niche in with_metadata.niches)
+    # what is stored says whether the check could read metadata and what it split
+    run = run_properties(with_metadata)
+    assert (run["describedProjects"], run["drawers"], run["drawerReasons"]) == (8, 0, [])
+    assert (run["drawerCoherence"], run["drawerModularity"]) == (2.0, 0.3)
+    niches, _members = niche_rows(with_metadata)
+    assert [row["props"]["splitReason"] for row in niches] == [None, None]
 
 
 def test_a_project_left_alone_by_a_split_says_so() -> None:
