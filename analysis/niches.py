@@ -14,7 +14,7 @@ import igraph as ig
 import leidenalg
 import numpy as np
 
-from nichegraph.analysis.drawers import DrawerSplit, split_drawers
+from nichegraph.analysis.drawers import DrawerSplit, Thresholds, split_drawers
 from nichegraph.analysis.hubs import HubEvidence
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, link_rows, network_logins
@@ -34,10 +34,12 @@ class NicheParams:
     seed: int = 1
     min_size: int = 2
     # drawers (analysis/drawers.py): split a niche whose members' metadata is less alike than this
-    # many times random projects' (0: never) ...
+    # many times random projects' (0: never split anything) ...
     drawer_coherence: float = 2.0
     # ... when its own links form groups of at least this modularity (Newman & Girvan's 0.3)
     drawer_modularity: float = 0.3
+    # ... or, whatever its coherence, when those groups are this many times as alike as the whole
+    drawer_gain: float = 1.5
 
     def check(self) -> NicheParams:
         return checked(
@@ -48,6 +50,7 @@ class NicheParams:
             min_size=at_least(2),
             drawer_coherence=NOT_NEGATIVE,
             drawer_modularity=Requirement(lambda value: value <= 1, "must be at most 1 (modularity's bound)"),
+            drawer_gain=NOT_NEGATIVE,
         )
 
 
@@ -191,7 +194,7 @@ def detect_niches(
     final, rounds = consensus(together, params)
     splits: dict[int, DrawerSplit] = {}
     if metadata is not None and params.drawer_coherence > 0:
-        thresholds = (params.drawer_coherence, params.drawer_modularity)
+        thresholds = Thresholds(params.drawer_coherence, params.drawer_modularity, params.drawer_gain)
         final, splits = split_drawers(
             graph, final, names, metadata, thresholds, lambda own: consensus_partition(own, params)
         )
@@ -249,7 +252,7 @@ def detect_niches(
 
 def too_small_reason(params: NicheParams, split: DrawerSplit | None) -> str:
     if split is not None:
-        return f"alone in its part of a drawer that was split ({split.reason})"
+        return f"alone in its part of a niche that was split ({split.reason})"
     return (
         f"no stable group: it shares a group with fewer than {params.min_size - 1} other project(s) "
         f"in most of the {params.runs} runs"
@@ -389,6 +392,7 @@ def run_properties(result: NicheResult) -> dict[str, Any]:
         "minSize": result.params.min_size,
         "drawerCoherence": result.params.drawer_coherence,
         "drawerModularity": result.params.drawer_modularity,
+        "drawerGain": result.params.drawer_gain,
         "describedProjects": result.described,
         "drawers": len(result.drawers),
         "drawerReasons": [split.reason for split in result.drawers],
