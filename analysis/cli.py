@@ -103,6 +103,9 @@ NICHE_OPTIONS = {
     "runs": "Leiden runs (seeds SEED, SEED+1, ...)",
     "seed": "First seed; the same seed gives the same niches",
     "min_size": "Smaller groups are reported as unassigned",
+    "drawer_coherence": "Split a niche whose members' metadata is less alike than this many times random (0: never)",
+    "drawer_modularity": "... when its own links form groups of at least this modularity",
+    "drawer_gain": "... or when those groups' metadata is this many times as alike as the whole's (0: not asked)",
 }
 EXPAND_OPTIONS = {
     "min_openrank": "Mean monthly OpenRank to keep",

@@ -78,6 +78,10 @@ KINDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         ("ui library", "component library", "ui toolkit"),
         frozenset({"ui-library", "ui-kit", "component-library"}),
     ),
+    # round 7: "A post-modern modal text editor", neovim's topic `text-editor`. Editors share
+    # developers with everything they are written in and extended with, so when a drawer niche
+    # is split (analysis/drawers.py) two editors may land apart: their kind still says they rival
+    "text editor": (("text editor", "code editor"), frozenset({"text-editor", "code-editor"})),
 }
 # ... and a language's implementation declares it too: "The PHP Interpreter", "Node.js JavaScript
 # runtime", when the description names a language GitHub knows (a `language` value of the projects)

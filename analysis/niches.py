@@ -14,7 +14,9 @@ import igraph as ig
 import leidenalg
 import numpy as np
 
+from nichegraph.analysis.drawers import DrawerSplit, Thresholds, split_drawers
 from nichegraph.analysis.hubs import HubEvidence
+from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, link_rows, network_logins
 from nichegraph.analysis.page_figures import write_repo_windows
 from nichegraph.db import Graph
@@ -31,6 +33,13 @@ class NicheParams:
     runs: int = 20
     seed: int = 1
     min_size: int = 2
+    # drawers (analysis/drawers.py): split a niche whose members' metadata is less alike than this
+    # many times random projects' (0: never split anything) ...
+    drawer_coherence: float = 2.0
+    # ... when its own links form groups of at least this modularity (Newman & Girvan's 0.3)
+    drawer_modularity: float = 0.3
+    # ... or, whatever its coherence, when those groups are this many times as alike as the whole
+    drawer_gain: float = 1.5
 
     def check(self) -> NicheParams:
         return checked(
@@ -39,6 +48,9 @@ class NicheParams:
             runs=at_least(2, " (stability compares runs)"),
             seed=NOT_NEGATIVE,
             min_size=at_least(2),
+            drawer_coherence=NOT_NEGATIVE,
+            drawer_modularity=Requirement(lambda value: value <= 1, "must be at most 1 (modularity's bound)"),
+            drawer_gain=NOT_NEGATIVE,
         )
 
 
@@ -61,6 +73,7 @@ class Niche:
     domain_labelled: int = 0
     internal_weight: float = 0.0
     external_weight: float = 0.0
+    split_reason: str | None = None  # set when it is a part of a drawer (analysis/drawers.py)
 
     @property
     def size(self) -> int:
@@ -88,6 +101,8 @@ class NicheResult:
     seconds: float = 0.0
     computed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     hubs: dict[str, HubEvidence] = field(default_factory=dict)  # distribution hubs: in no niche, shown apart
+    drawers: list[DrawerSplit] = field(default_factory=list)  # niches split as drawers, largest first
+    described: int = 0  # projects whose GitHub metadata the drawer check could read
 
     @property
     def window(self) -> str:
@@ -122,6 +137,11 @@ def mean_ari(partitions: list[list[int]]) -> float:
     return float(np.mean(scores)) if scores else 1.0
 
 
+def consensus_partition(graph: ig.Graph, params: NicheParams) -> list[int]:
+    """The consensus of `params.runs` seeded Leiden runs on `graph`, as the niches are found."""
+    return consensus(co_assignment(leiden_runs(graph, params)), params)[0]
+
+
 def consensus(together: np.ndarray, params: NicheParams) -> tuple[list[int], int]:
     """Lancichinetti & Fortunato's consensus clustering: cluster the graph of pairs that were
     together in at least half the runs, weighted by how often, until the runs agree."""
@@ -145,9 +165,12 @@ def detect_niches(
     params: NicheParams | None = None,
     domains: dict[str, str] | None = None,
     hubs: dict[int, HubEvidence] | None = None,
+    metadata: MetadataIndex | None = None,
 ) -> NicheResult:
     """Niches of the network's backbone. Distribution hubs (`hubs`, already left out of the
-    backbone by `exclude_from_backbone`) are reported apart, neither in a niche nor unassigned."""
+    backbone by `exclude_from_backbone`) are reported apart, neither in a niche nor unassigned.
+    With GitHub `metadata`, drawer niches (no shared purpose, falling apart on their own links)
+    are split (analysis/drawers.py)."""
     params = (params or NicheParams()).check()
     started = time.perf_counter()
     hub_names = {network.repos[repo]: evidence for repo, evidence in (hubs or {}).items()}
@@ -169,24 +192,27 @@ def detect_niches(
     partitions = leiden_runs(graph, params)
     together = co_assignment(partitions)
     final, rounds = consensus(together, params)
+    splits: dict[int, DrawerSplit] = {}
+    if metadata is not None and params.drawer_coherence > 0:
+        thresholds = Thresholds(params.drawer_coherence, params.drawer_modularity, params.drawer_gain)
+        final, splits = split_drawers(
+            graph, final, names, metadata, thresholds, lambda own: consensus_partition(own, params)
+        )
 
     groups: dict[int, list[int]] = defaultdict(list)
     for vertex, group in enumerate(final):
         groups[group].append(vertex)
     strength = internal_strength(graph, final)
     niches_raw = []
-    for members in groups.values():
+    for group, members in groups.items():
         if len(members) < params.min_size:
             for vertex in members:
-                unassigned[names[vertex]] = (
-                    f"no stable group: it shares a group with fewer than {params.min_size - 1} other project(s) "
-                    f"in most of the {params.runs} runs"
-                )
+                unassigned[names[vertex]] = too_small_reason(params, splits.get(group))
             continue
-        niches_raw.append(members)
+        niches_raw.append((members, splits.get(group)))
 
     niches = []
-    for members in niches_raw:
+    for members, split in niches_raw:
         rows = []
         for vertex in members:
             others = [m for m in members if m != vertex]
@@ -196,13 +222,14 @@ def detect_niches(
         rows.sort(key=lambda m: (-m.centrality, m.repo))
         for rank, member in enumerate(rows, start=1):
             member.rank = rank
-        niches.append(rows)
-    niches.sort(key=lambda rows: (-len(rows), rows[0].repo))
+        niches.append((rows, split))
+    niches.sort(key=lambda item: (-len(item[0]), item[0][0].repo))
 
     window = str(network.window)
     result_niches = []
-    for number, rows in enumerate(niches, start=1):
+    for number, (rows, split) in enumerate(niches, start=1):
         niche = Niche(id=f"{window}/{rows[0].repo}", number=number, members=rows)
+        niche.split_reason = split.reason if split else None
         niche.internal_weight, niche.external_weight = niche_weights(network, repo_index, {m.repo for m in rows})
         label_niche(niche, domains or {})
         result_niches.append(niche)
@@ -218,6 +245,17 @@ def detect_niches(
         float(modularity),
         time.perf_counter() - started,
         hubs=hub_names,
+        drawers=sorted(set(splits.values()), key=lambda split: (-split.members, split.reason)),
+        described=sum(1 for name in names if metadata is not None and metadata.vectors.get(name)),
+    )
+
+
+def too_small_reason(params: NicheParams, split: DrawerSplit | None) -> str:
+    if split is not None:
+        return f"alone in its part of a niche that was split ({split.reason})"
+    return (
+        f"no stable group: it shares a group with fewer than {params.min_size - 1} other project(s) "
+        f"in most of the {params.runs} runs"
     )
 
 
@@ -352,6 +390,12 @@ def run_properties(result: NicheResult) -> dict[str, Any]:
         "runs": result.params.runs,
         "seed": result.params.seed,
         "minSize": result.params.min_size,
+        "drawerCoherence": result.params.drawer_coherence,
+        "drawerModularity": result.params.drawer_modularity,
+        "drawerGain": result.params.drawer_gain,
+        "describedProjects": result.described,
+        "drawers": len(result.drawers),
+        "drawerReasons": [split.reason for split in result.drawers],
         "projects": len(network.repos),
         "linkedProjects": len(network.backbone_repos()),
         "significantLinks": len(network.significant),
@@ -388,6 +432,7 @@ def niche_rows(result: NicheResult) -> tuple[list[dict[str, Any]], list[dict[str
                     "domainLabelled": niche.domain_labelled,
                     "internalWeight": niche.internal_weight,
                     "externalWeight": niche.external_weight,
+                    "splitReason": niche.split_reason,
                     "resolution": result.params.resolution,
                     "computedAt": result.computed_at,
                 },
@@ -474,10 +519,13 @@ def result_json(result: NicheResult) -> dict[str, Any]:
                 "stability": niche.stability,
                 "domain": niche.domain,
                 "domainShare": niche.domain_share,
+                "splitReason": niche.split_reason,
                 "members": [vars(member) for member in niche.members],
             }
             for niche in result.niches
         ],
+        "drawers": [split.reason for split in result.drawers],
+        "describedProjects": result.described,
         "unassigned": [{"repo": repo, "reason": reason} for repo, reason in sorted(result.unassigned.items())],
         "hubs": [{"repo": repo, "reason": evidence.reason} for repo, evidence in sorted(result.hubs.items())],
         "meanAri": result.mean_ari,

@@ -11,7 +11,7 @@ from typing import Any
 from nichegraph.analysis.display_labels import apply_display_labels
 from nichegraph.analysis.expand import ExpandParams, ExpandResult, expand, resolve_seeds
 from nichegraph.analysis.hubs import HubEvidence, HubParams, find_hubs
-from nichegraph.analysis.metadata import metadata_index, read_metadata
+from nichegraph.analysis.metadata import MetadataIndex, metadata_index, read_metadata
 from nichegraph.analysis.network import (
     Network,
     NetworkParams,
@@ -78,12 +78,13 @@ def compute_niches(
     window = windows.resolve_window(graph, window_text)
     network = load_network(graph, window, network_params, note=steps.note)
     hubs = mark_hubs(graph, network, hub_params, steps)
-    result = detect_niches(network, niche_params, read_domains(graph), hubs)
+    result = detect_niches(network, niche_params, read_domains(graph), hubs, graph_metadata(graph, network))
     steps.note(
         f"Leiden: {niche_params.runs} runs (seeds {niche_params.seed}..{niche_params.seed + niche_params.runs - 1}, "
         f"resolution {niche_params.resolution:g}), consensus in {result.consensus_rounds} round(s): "
         f"{len(result.niches)} niches, mean pairwise ARI {result.mean_ari:.3f} ({result.seconds:.1f} s)"
     )
+    steps.note(drawer_note(result))
     started = time.perf_counter()
     write_niches(graph, result)
     coloured = apply_display_labels(graph, window)
@@ -117,6 +118,18 @@ def stored_network(graph: Graph, window: Window, run: dict[str, Any], steps: Pro
     return network
 
 
+def graph_metadata(graph: Graph, network: Network) -> MetadataIndex:
+    """The GitHub metadata stored on the graph's projects (`nichegraph load github`), as evidence."""
+    return metadata_index(read_metadata(graph).values(), network.repos)
+
+
+def drawer_note(result: NicheResult) -> str:
+    if not result.described:
+        return "drawers: no GitHub metadata in the graph (`nichegraph load github`), no niche checked for one"
+    found = "; ".join(split.reason for split in result.drawers) or "none"
+    return f"drawers (GitHub metadata of {result.described} linked projects): {found}"
+
+
 def previous_activity(graph: Graph, window: Window, steps: Progress) -> WindowActivity | None:
     """The contributions of the window of the same length just before (persistence evidence);
     None when the graph holds no data there."""
@@ -135,7 +148,7 @@ def relations_of(graph: Graph, network: Network, membership: dict[str, str], ste
     window before it and the GitHub metadata in the graph as further evidence."""
     openrank = {repo: value for repo, (value, _months) in mean_openrank(graph, str(network.window)).items()}
     previous = previous_activity(graph, network.window, steps)
-    metadata = metadata_index(read_metadata(graph).values(), network.repos)
+    metadata = graph_metadata(graph, network)
     result = classify_relations(network, membership, openrank, previous=previous, metadata=metadata)
     counts = result.counts()
     steps.note(

@@ -1,6 +1,7 @@
 """`nichegraph bench niches`: the network build, distribution hubs, Leiden with consensus and
-relations (with the previous window and the GitHub metadata they read), timed on the graph at
-NEO4J_URI (the full snapshot). Target: network + niches + relations <= 10 s."""
+drawers (with the GitHub metadata they read), relations (with the previous window and the GitHub
+metadata they read), timed on the graph at NEO4J_URI (the full snapshot). Target: network + niches
++ relations <= 10 s."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import click
 from nichegraph.analysis.hubs import HubParams
 from nichegraph.analysis.network import cypher_pair_sums, load_network
 from nichegraph.analysis.niches import NicheParams, detect_niches
-from nichegraph.analysis.pipeline import mark_hubs, relations_of
+from nichegraph.analysis.pipeline import graph_metadata, mark_hubs, relations_of
 from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
@@ -25,7 +26,7 @@ TARGET_SECONDS = 10.0
 BUILD, HUBS, LEIDEN, RELATIONS, CYPHER = (
     "network build (stream + Python)",
     "distribution hubs",
-    "Leiden runs + consensus",
+    "Leiden runs + consensus + drawers (incl. metadata)",
     "relations (incl. previous window, metadata)",
     "network build, Cypher aggregation (alternative)",
 )
@@ -60,7 +61,10 @@ def bench_niches(settings: Settings, window: str | None, runs: int, repeat: int,
             network = timed(BUILD, lambda: load_network(graph, resolved))
             timings.setdefault("  of which streaming", []).append(network.activity.seconds)
             hubs = timed(HUBS, lambda n=network: mark_hubs(graph, n, HubParams(), quiet))
-            result = timed(LEIDEN, lambda n=network, h=hubs: detect_niches(n, NicheParams(runs=runs), {}, h))
+            result = timed(
+                LEIDEN,
+                lambda n=network, h=hubs: detect_niches(n, NicheParams(runs=runs), {}, h, graph_metadata(graph, n)),
+            )
             relations = timed(RELATIONS, lambda n=network, r=result: relations_of(graph, n, r.membership(), quiet))
             if cypher:
                 timed(CYPHER, lambda: cypher_pair_sums(graph, resolved))

@@ -322,6 +322,11 @@ def load_github(
             summary = load_metadata_file(graph, metadata_file, named)
         else:
             summary = load_metadata_api(graph, settings, named, Progress(total=None), ApiOptions(max_wait=max_wait))
+    if summary.stored:
+        # stored niches and relations were computed before: they read metadata, so say how to use it
+        summary.notes.append(
+            "niches (drawers) and relations read this metadata: run `nichegraph niches`, then `nichegraph relations`"
+        )
     finish(summary, as_json)
 
 

@@ -432,6 +432,9 @@ def test_kinds_a_project_declares() -> None:
             RepoMetadata("mui/material-ui", "Comprehensive React component library", ("react",)),
             RepoMetadata("ant-design/ant-design", "An enterprise-class design language", ("ui-kit", "react")),
             RepoMetadata("storybookjs/storybook", "A workshop for building UI components", ("react",)),
+            RepoMetadata("helix-editor/helix", "A post-modern modal text editor.", ("rust", "vim")),
+            RepoMetadata("neovim/neovim", "Vim-fork focused on extensibility and usability", ("text-editor", "vim")),
+            RepoMetadata("WordPress/gutenberg", "The Block Editor project for WordPress and beyond.", ()),
         ]
     }
     language = frozenset({"programming language"})
@@ -446,6 +449,9 @@ def test_kinds_a_project_declares() -> None:
     ui = frozenset({"UI component library"})  # round 6: by the phrase ("UI library", "component library") or topic
     assert kinds["element-plus/element-plus"] == kinds["mui/material-ui"] == kinds["ant-design/ant-design"] == ui
     assert kinds["storybookjs/storybook"] == frozenset()  # a tool for building components is not a library of them
+    editor = frozenset({"text editor"})  # round 7: by the phrase or the topic
+    assert kinds["helix-editor/helix"] == kinds["neovim/neovim"] == editor
+    assert kinds["WordPress/gutenberg"] == frozenset()  # a block editor of web pages edits no code
 
 
 def test_shared_kind_reads_the_languages_from_the_projects() -> None:
