@@ -14,6 +14,7 @@
 //   stability     mean member stability
 //   domain        dominant hand-made landscape domain among labelled members
 //   domainShare   share of labelled members with that domain
+//   splitReason   why it is a part of a niche that was split as a drawer (docs/niches.md, "Drawers"), else null
 //   members       {repo, rank, centrality, stability, domain, openrank (mean in the window; a network's own figure)},
 //                 (most central first)
 //   rivalries     {a, b, confidence, profileSimilarity, sharedDevelopers, reason} competitor pairs inside the niche
@@ -89,4 +90,4 @@ WITH n, members, rivalries, dependencies, memberCurves,
      CASE WHEN stored THEN [k IN range(0, size(storedMonths) - 1) | {month: storedMonths[k], openrank: storedValues[k]}]
           ELSE computedCurve END AS curve
 RETURN n.id AS niche, n.window AS window, n.network AS network, n.label AS label, n.size AS size, n.stability AS stability,
-       n.domain AS domain, n.domainShare AS domainShare, members, rivalries, dependencies, curve, memberCurves
+       n.domain AS domain, n.domainShare AS domainShare, n.splitReason AS splitReason, members, rivalries, dependencies, curve, memberCurves

@@ -197,6 +197,23 @@ def test_niche_page(client: FlaskClient, analysed: Analysed) -> None:
     assert len(data["curve"]) > 12
 
 
+def test_a_part_of_a_split_niche_says_why(full_settings: Settings, full_graph: Graph, analysed: Analysed) -> None:
+    # the full graph holds no GitHub metadata, so no niche of it was split: give one a stored reason
+    niche = analysed.niches.niches[1].id
+    reason = "split from a drawer of 12 projects: <its members are 0.50x as alike as random projects>"
+    full_graph.write("MATCH (n:Niche {id: $id}) SET n.splitReason = $reason", id=niche, reason=reason)
+    try:
+        client = create_app(full_settings, TESTING=True).test_client()  # a cache of its own
+        assert get_json(client, f"/niche/{niche}.json")["splitReason"] == reason
+        page = client.get(f"/niche/{quote(niche)}")
+        assert page.status_code == 200 and f"A part of a larger niche, {escape(reason)}.".encode() in page.data
+        unsplit = client.get(f"/niche/{WINDOW}/pytorch/pytorch")
+        assert get_json(client, f"/niche/{WINDOW}/pytorch/pytorch.json")["splitReason"] is None
+        assert b"A part of a larger niche" not in unsplit.data
+    finally:
+        full_graph.write("MATCH (n:Niche {id: $id}) REMOVE n.splitReason", id=niche)
+
+
 def test_trends_and_compare_pages(client: FlaskClient, analysed: Analysed) -> None:
     trends = get_json(client, f"/trends.json?window={WINDOW}&min_peak_openrank=50&quiet_months=4")
     assert trends["graveyard"]["thresholds"]["minPeakOpenrank"] == 50.0
