@@ -103,10 +103,12 @@ NICHE_OPTIONS = {
     "runs": "Leiden runs (seeds SEED, SEED+1, ...)",
     "seed": "First seed; the same seed gives the same niches",
     "min_size": "Smaller groups are reported as unassigned",
-    "drawer_coherence": "Split a niche whose members' metadata is less alike than this many times random (0: never)",
+    "drawer_coherence": "Split a niche whose members' metadata is less alike than this many times random "
+    "(0: never) [not with --network]",
     "drawer_modularity": "... when its own links form groups of at least this modularity",
     "drawer_gain": "... or when those groups' metadata is this many times as alike as the whole's (0: not asked)",
 }
+DRAWER_OPTIONS = ("drawer_coherence", "drawer_modularity", "drawer_gain")
 EXPAND_OPTIONS = {
     "min_openrank": "Mean monthly OpenRank to keep",
     "depth": "Rounds of growth from the seeds",
@@ -165,6 +167,9 @@ def niches(
     if network:
         if min_shared is not None or min_lift is not None:
             raise BadParameter("--min-shared / --min-lift: a loaded network has no developers to count")
+        source = click.get_current_context().get_parameter_source
+        if any(source(name) is not ParameterSource.DEFAULT for name in DRAWER_OPTIONS):
+            raise BadParameter("--drawer-*: a loaded network's niches are never checked for drawers")
         links = networks.TOP_LINKS if top_links is None else top_links
         if click.get_current_context().get_parameter_source("resolution") is ParameterSource.DEFAULT:
             params = replace(params, resolution=networks.RESOLUTION)

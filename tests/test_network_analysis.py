@@ -165,6 +165,7 @@ def test_exports_of_the_network(report_graph: LandscapeGraph, tmp_path: Path) ->
         (["niches", "--network", "nope"], "--network: no network named 'nope'"),
         (["niches", "--network", NAME, "--window", "2022-04:2023-03"], "--window and --network: give one or the other"),
         (["niches", "--network", NAME, "--min-shared", "3"], "a loaded network has no developers to count"),
+        (["niches", "--network", NAME, "--drawer-gain", "2"], "niches are never checked for drawers"),
         (["niches", "--network", "a b"], "--network: 'a b' is not a network name"),
         (["landscape", "agreement", "nope"], "nope: no niches computed for it"),
         (["landscape", "draw", NAME, "--out", "x.pdf"], "--out: x.pdf must end in .svg or .png"),
