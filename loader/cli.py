@@ -325,7 +325,8 @@ def load_github(
     if summary.stored:
         # stored niches and relations were computed before: they read metadata, so say how to use it
         summary.notes.append(
-            "niches (drawers) and relations read this metadata: run `nichegraph niches`, then `nichegraph relations`"
+            "niches (drawers) and relations read this metadata: run `nichegraph niches`, then `nichegraph relations` "
+            "(`nichegraph run --github-metadata FILE` loads a file before its analysis)"
         )
     finish(summary, as_json)
 

@@ -170,6 +170,13 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of landscape CSVs to load as domain labels [env NICHEGRAPH_LANDSCAPE; default: none]",
 )
+@click.option(
+    "--github-metadata",
+    "metadata_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="GitHub metadata CSV loaded after the data and before the analysis, as `load github --file` "
+    "(niches split drawers and relations weigh it) [env NICHEGRAPH_GITHUB_METADATA; default: none]",
+)
 @click.option("--skip-load", is_flag=True, help="Use what the graph already holds")
 @click.option("--skip-analysis", is_flag=True, help="Do not compute niches, relations and OpenRank")
 @click.option("--no-serve", is_flag=True, help="Stop after loading and analysing; do not serve the explorer")
@@ -183,6 +190,7 @@ def run(
     settings: Settings,
     source: str | None,
     landscape_dir: Path | None,
+    metadata_file: Path | None,
     skip_load: bool,
     skip_analysis: bool,
     no_serve: bool,
@@ -203,6 +211,7 @@ def run(
     with job.writing(settings, skip_load and skip_analysis, wait=not no_wait):
         if not skip_load:
             job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
+            job.load_metadata(settings, metadata_file or settings.github_metadata, say=click.echo)
         if not skip_analysis:
             job.analyse(settings, say=click.echo)
     if not no_serve:

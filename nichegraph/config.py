@@ -54,6 +54,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     cache_dir: Path = field(default_factory=default_cache_dir)
     landscape_dir: Path | None = None  # landscape CSVs `run` loads as domain labels
+    github_metadata: Path | None = None  # a GitHub metadata CSV `run` loads before the analysis
     http_port: int = DEFAULT_HTTP_PORT  # the local server's HTTP port (Neo4j Browser)
     browser_url: str = DEFAULT_BROWSER_URL  # where the explorer's "open in Neo4j Browser" links point
     neo4j_heap: str = DEFAULT_NEO4J_HEAP  # the local server's memory
@@ -69,12 +70,14 @@ class Settings:
         """Every environment variable nichegraph reads, in one place (README, "Configuration")."""
         env = os.environ
         landscape = env.get("NICHEGRAPH_LANDSCAPE")
+        metadata = env.get("NICHEGRAPH_GITHUB_METADATA")
         return cls(
             neo4j_uri=env.get("NEO4J_URI") or DEFAULT_NEO4J_URI,
             neo4j_user=env.get("NEO4J_USER") or DEFAULT_NEO4J_USER,
             neo4j_password=env.get("NEO4J_PASSWORD") or DEFAULT_NEO4J_PASSWORD,
             source=env.get("NICHEGRAPH_SOURCE") or DEFAULT_SOURCE,
             landscape_dir=Path(landscape) if landscape else None,
+            github_metadata=Path(metadata) if metadata else None,
             http_port=_port(env.get("NICHEGRAPH_HTTP_PORT"), DEFAULT_HTTP_PORT),
             browser_url=env.get("NICHEGRAPH_BROWSER_URL") or DEFAULT_BROWSER_URL,
             neo4j_heap=env.get("NICHEGRAPH_NEO4J_HEAP") or DEFAULT_NEO4J_HEAP,

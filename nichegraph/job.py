@@ -61,6 +61,19 @@ def load(settings: Settings, source: str, landscape_dir: Path | None, say: Say) 
         say(result.describe())
 
 
+def load_metadata(settings: Settings, metadata_file: Path | None, say: Say) -> None:
+    """GitHub metadata from a file onto the loaded repositories, before the analysis reads it."""
+    if metadata_file is None:
+        return
+    from nichegraph.loader.github import load_metadata_file
+
+    with Graph(settings) as graph:
+        summary = load_metadata_file(graph, metadata_file)
+    say(summary.describe())
+    if not summary.ok:
+        raise NichegraphError(f"--github-metadata: {metadata_file} was not loaded; see the messages above")
+
+
 def analyse(settings: Settings, say: Say) -> None:
     """Niches and relations of the default window (the last 12 months), then OpenRank; then the
     niches and relations of every loaded network."""

@@ -5,6 +5,8 @@ sphere and the LLM landscape from the packaged sample, without any network."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import socket
@@ -16,7 +18,7 @@ import pytest
 
 from nichegraph.db import Graph
 from nichegraph.loader.sources import HttpPolicy, HttpSource, SourceUnreachable
-from tests.conftest import TOP300
+from tests.conftest import SHARED_DATA, TOP300
 from tests.support.faulty_server import serve_folder
 
 
@@ -105,3 +107,62 @@ def test_run_from_the_sample(scratch: Graph, tmp_path: Path) -> None:
     months = scratch.read("MATCH (:Repo {name: 'vllm-project/vllm'})-[:HAS_MONTH]->(m) RETURN count(m) AS n")
     assert months[0]["n"] == 16
     assert list((tmp_path / "sample").iterdir())  # unpacked under the data folder, not the package
+
+
+METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
+TWO_REPOS = ["remix-run/remix", "mlflow/mlflow"]
+
+
+def metadata_rows(*repos: str, **changes: str) -> str:
+    """The shared metadata file's rows of `repos` (with `changes` on the last one), as a CSV text."""
+    with METADATA_FILE.open(encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        by_repo = {row["repo"]: row for row in reader}
+        columns = list(reader.fieldnames or [])
+    rows = [dict(by_repo[repo]) for repo in repos]
+    rows[-1].update(changes)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def test_run_loads_github_metadata_before_the_analysis(scratch: Graph, tmp_path: Path) -> None:
+    folder = tmp_path / "snapshot"
+    for repo in TWO_REPOS:
+        shutil.copytree(TOP300 / "github" / repo, folder / "github" / repo)
+    good = tmp_path / "meta.csv"
+    good.write_text(metadata_rows(*TWO_REPOS, "nuxt/framework"), encoding="utf-8")  # nuxt is not loaded
+    args = ["run", "--no-serve", "--skip-analysis", "--source", str(folder / "github")]
+    result = nichegraph_env(scratch.uri, *args, "--github-metadata", str(good), data_dir=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "metadata stored on 2 of 3 repositories" in result.stdout
+    with METADATA_FILE.open(encoding="utf-8", newline="") as file:
+        expected = {row["repo"]: row["description"] for row in csv.DictReader(file) if row["repo"] in TWO_REPOS}
+    stored = scratch.read("MATCH (r:Repo) WHERE r.description IS NOT NULL RETURN r.name AS repo, r.description AS d")
+    assert {row["repo"]: row["d"] for row in stored} == expected
+    assert scratch.read("MATCH (r:Repo {name: 'nuxt/framework'}) RETURN r") == []
+
+    # a bad row: the data loads, no metadata is written, the run stops before analysing, naming the line
+    scratch.write("MATCH (r:Repo) REMOVE r.description")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(metadata_rows(*TWO_REPOS, archived="TRUE-ish"), encoding="utf-8")
+    result = nichegraph_env(
+        scratch.uri,
+        "run",
+        "--no-serve",
+        "--source",
+        str(folder / "github"),
+        "--github-metadata",
+        str(bad),
+        data_dir=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert f"{bad} line 3: archived 'TRUE-ish' is not true or false" in result.stdout
+    assert f"error: --github-metadata: {bad} was not loaded" in result.stderr
+    assert scratch.read("MATCH (r:Repo) WHERE r.description IS NOT NULL RETURN r") == []
+    assert scratch.read("MATCH (n:NicheRun) RETURN n") == []
+    missing = nichegraph_env(scratch.uri, *args, "--github-metadata", str(tmp_path / "absent.csv"), data_dir=tmp_path)
+    assert missing.returncode == 2 and "--github-metadata" in missing.stderr and "absent.csv" in missing.stderr
