@@ -174,8 +174,8 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
     "--github-metadata",
     "metadata_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="GitHub metadata CSV loaded after the data and before the analysis, as `load github --file` "
-    "(niches split drawers and relations weigh it) [env NICHEGRAPH_GITHUB_METADATA; default: none]",
+    help="GitHub metadata CSV loaded after the data (also with --skip-load) and before the analysis, as "
+    "`load github --file` (niches split drawers, relations weigh it) [env NICHEGRAPH_GITHUB_METADATA; none]",
 )
 @click.option("--skip-load", is_flag=True, help="Use what the graph already holds")
 @click.option("--skip-analysis", is_flag=True, help="Do not compute niches, relations and OpenRank")
@@ -207,11 +207,12 @@ def run(
     report's 2025-05 network and OpenRank series). The loaded networks are analysed too."""
     from nichegraph import job
 
+    metadata_file = metadata_file or settings.github_metadata
     job.ensure_database(settings, say=click.echo)
-    with job.writing(settings, skip_load and skip_analysis, wait=not no_wait):
+    with job.writing(settings, skip_load and skip_analysis and metadata_file is None, wait=not no_wait):
         if not skip_load:
             job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
-            job.load_metadata(settings, metadata_file or settings.github_metadata, say=click.echo)
+        job.load_metadata(settings, metadata_file, say=click.echo)
         if not skip_analysis:
             job.analyse(settings, say=click.echo)
     if not no_serve:

@@ -65,6 +65,8 @@ def load_metadata(settings: Settings, metadata_file: Path | None, say: Say) -> N
     """GitHub metadata from a file onto the loaded repositories, before the analysis reads it."""
     if metadata_file is None:
         return
+    if not metadata_file.is_file():  # from NICHEGRAPH_GITHUB_METADATA (click checks the flag's file)
+        raise BadParameter(f"--github-metadata (NICHEGRAPH_GITHUB_METADATA): {metadata_file} is not a file")
     from nichegraph.loader.github import load_metadata_file
 
     with Graph(settings) as graph:

@@ -166,3 +166,19 @@ def test_run_loads_github_metadata_before_the_analysis(scratch: Graph, tmp_path:
     assert scratch.read("MATCH (n:NicheRun) RETURN n") == []
     missing = nichegraph_env(scratch.uri, *args, "--github-metadata", str(tmp_path / "absent.csv"), data_dir=tmp_path)
     assert missing.returncode == 2 and "--github-metadata" in missing.stderr and "absent.csv" in missing.stderr
+
+    # with --skip-load the file still lands (nothing else is written); from the environment too
+    only = ["run", "--no-serve", "--skip-load", "--skip-analysis"]
+    result = nichegraph_env(scratch.uri, *only, "--github-metadata", str(good), data_dir=tmp_path)
+    assert result.returncode == 0 and "metadata stored on 2 of 3 repositories" in result.stdout, result.stderr
+    assert len(scratch.read("MATCH (r:Repo) WHERE r.description IS NOT NULL RETURN r")) == 2
+    absent = tmp_path / "absent.csv"
+    env_missing = subprocess.run(
+        [sys.executable, "-m", "nichegraph", *only],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, NEO4J_URI=scratch.uri, NICHEGRAPH_GITHUB_METADATA=str(absent)),
+    )
+    assert env_missing.returncode == 2, env_missing.stderr
+    assert f"NICHEGRAPH_GITHUB_METADATA): {absent} is not a file" in env_missing.stderr
