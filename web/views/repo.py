@@ -35,8 +35,10 @@ def repo(owner: str, name: str) -> dict[str, Any]:
     data = dict(rows[0])  # a copy: the cached row stays as it was
     data["window"] = str(window)
     data["metadata"] = describe_metadata(data["metadata"])
-    # read on every view (a small lookup by name): a page shown while Neo4j is away says so
-    relations = run_query(graph, "relations_of_repo", repo=full_name, window=str(window))
+    relations = cached(
+        ("repo relations", full_name, str(window)),
+        lambda: run_query(graph, "relations_of_repo", repo=full_name, window=str(window)),
+    )
     data["relations"] = {
         role: [row for row in relations if row["role"] == role]
         for role in ("upstream", "downstream", "competitor", "peer")
