@@ -30,6 +30,7 @@ from tests.support.niche_fixtures import WINDOW, Analysed
 SHARED_DATA = Path(os.environ.get("NICHEGRAPH_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
 TOP300 = SHARED_DATA / "opendigger-top300"
 LANDSCAPE = SHARED_DATA / "landscape"
+METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 # The explorer's reads stop after NICHEGRAPH_QUERY_TIMEOUT (5 s by default). The tests share a
 # busy machine with heavy fixtures, so their pages (and the servers they start) get a generous
 # budget; tests/test_web_limits.py sets its own to check the timeout itself.

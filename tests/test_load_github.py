@@ -23,11 +23,10 @@ from nichegraph.db import Graph
 from nichegraph.loader.github import ApiOptions, load_metadata_api, load_metadata_file
 from nichegraph.loader.sources import HttpPolicy
 from nichegraph.progress import Progress
-from tests.conftest import SHARED_DATA, load_folder, quiet_progress, wipe
+from tests.conftest import METADATA_FILE, load_folder, quiet_progress, wipe
 from tests.support.cli import nichegraph
 from tests.support.github_server import documents_from_csv, remove_metadata, serve_github
 
-METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 # small real repositories with rows in the file (nuxt/framework is archived, apache/apisix has a
 # homepage, helium/denylist has only a licence and a creation date), and one without a row
 WITH_ROWS = ["freddier/hyperblog", "helium/denylist", "nuxt/framework", "remix-run/remix", "apache/apisix"]

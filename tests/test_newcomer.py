@@ -18,7 +18,7 @@ import pytest
 
 from nichegraph.db import Graph
 from nichegraph.loader.sources import HttpPolicy, HttpSource, SourceUnreachable
-from tests.conftest import SHARED_DATA, TOP300
+from tests.conftest import METADATA_FILE, TOP300
 from tests.support.faulty_server import serve_folder
 
 
@@ -109,7 +109,6 @@ def test_run_from_the_sample(scratch: Graph, tmp_path: Path) -> None:
     assert list((tmp_path / "sample").iterdir())  # unpacked under the data folder, not the package
 
 
-METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 TWO_REPOS = ["remix-run/remix", "mlflow/mlflow"]
 
 

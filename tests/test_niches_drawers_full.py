@@ -13,25 +13,18 @@ from nichegraph.analysis.hubs import HubEvidence
 from nichegraph.analysis.metadata import metadata_index, read_metadata
 from nichegraph.analysis.niches import NicheParams, NicheResult, detect_niches
 from nichegraph.db import Graph
-from nichegraph.loader.github import load_metadata_file
-from tests.conftest import SHARED_DATA
-from tests.support.github_server import remove_metadata
+from tests.conftest import METADATA_FILE
+from tests.support.github_server import metadata_loaded
 from tests.support.niche_fixtures import Analysed
-
-METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 
 
 @pytest.fixture(scope="module")
 def with_metadata(full_settings, analysed: Analysed) -> Iterator[NicheResult]:  # type: ignore[no-untyped-def]
     """The analysed window's niches found again with the metadata file's descriptions and topics."""
-    with Graph(full_settings) as graph:
-        assert load_metadata_file(graph, METADATA_FILE).ok
-        try:
-            network = analysed.niches.network
-            index = metadata_index(read_metadata(graph).values(), network.repos)
-            yield detect_niches(network, NicheParams(), hubs=hubs_of(analysed), metadata=index)
-        finally:
-            remove_metadata(graph)
+    with Graph(full_settings) as graph, metadata_loaded(graph, METADATA_FILE):
+        network = analysed.niches.network
+        index = metadata_index(read_metadata(graph).values(), network.repos)
+        yield detect_niches(network, NicheParams(), hubs=hubs_of(analysed), metadata=index)
 
 
 def hubs_of(analysed: Analysed) -> dict[int, HubEvidence]:

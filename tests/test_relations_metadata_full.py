@@ -14,22 +14,15 @@ import pytest
 from nichegraph.analysis.pipeline import compute_relations
 from nichegraph.analysis.relations import RelationResult
 from nichegraph.db import Graph
-from nichegraph.loader.github import load_metadata_file
-from tests.conftest import SHARED_DATA, quiet_progress
-from tests.support.github_server import remove_metadata
+from tests.conftest import METADATA_FILE, quiet_progress
+from tests.support.github_server import metadata_loaded
 from tests.support.niche_fixtures import Analysed
-
-METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 
 
 @pytest.fixture(scope="module")
 def with_metadata(full_settings, analysed: Analysed) -> Iterator[RelationResult]:  # type: ignore[no-untyped-def]
-    with Graph(full_settings) as graph:
-        assert load_metadata_file(graph, METADATA_FILE).ok
-        try:
-            yield compute_relations(graph, analysed.window, quiet_progress())
-        finally:
-            remove_metadata(graph)
+    with Graph(full_settings) as graph, metadata_loaded(graph, METADATA_FILE):
+        yield compute_relations(graph, analysed.window, quiet_progress())
 
 
 def file_terms(repo: str) -> set[str]:

@@ -16,10 +16,9 @@ from nichegraph.config import Settings
 from nichegraph.db import Graph
 from nichegraph.loader.github import load_metadata_file
 from nichegraph.web.app import create_app
-from tests.conftest import SHARED_DATA, load_folder
-from tests.support.github_server import remove_metadata
+from tests.conftest import METADATA_FILE, load_folder
+from tests.support.github_server import metadata_loaded
 
-METADATA_FILE = SHARED_DATA / "github-metadata" / "repo_metadata.csv"
 LABELS = [
     ("description", "description", "Description"),
     ("language", "language", "Primary language"),
@@ -52,10 +51,8 @@ def expected_fields(row: dict[str, str]) -> list[dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def client(full_settings: Settings) -> Iterator[FlaskClient]:
-    with Graph(full_settings) as graph:
-        assert load_metadata_file(graph, METADATA_FILE).ok
+    with Graph(full_settings) as graph, metadata_loaded(graph, METADATA_FILE):
         yield create_app(full_settings, TESTING=True).test_client()
-        remove_metadata(graph)  # other tests' verdicts must not depend on whether this ran first
 
 
 def page(client: FlaskClient, repo: str) -> tuple[dict, str]:  # type: ignore[type-arg]

@@ -209,3 +209,16 @@ def remove_metadata(graph: Graph) -> None:
     """Take every GitHub metadata property off the graph's repositories again: the relation
     rules read them, so a test that stores them on the shared full server must remove them."""
     graph.write(REMOVE_METADATA)
+
+
+@contextmanager
+def metadata_loaded(graph: Graph, path: Path) -> Iterator[None]:
+    """The metadata file `path` stored on the graph's repositories, removed again afterwards
+    (other tests' verdicts must not depend on whether this ran first)."""
+    from nichegraph.loader.github import load_metadata_file
+
+    assert load_metadata_file(graph, path).ok
+    try:
+        yield
+    finally:
+        remove_metadata(graph)
