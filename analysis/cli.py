@@ -107,8 +107,12 @@ NICHE_OPTIONS = {
     "(0: never) [not with --network]",
     "drawer_modularity": "... when its own links form groups of at least this modularity",
     "drawer_gain": "... or when those groups' metadata is this many times as alike as the whole's (0: not asked)",
+    "kind_min_size": "Gather at least this many projects of one declared kind, tied by the data, into a niche "
+    "of their kind (0: never) [not with --network]",
+    "place_similarity": "Place an unassigned project in the niche it shares most developers with when that "
+    "niche's metadata is also the most like its own, this many times random (0: never) [not with --network]",
 }
-DRAWER_OPTIONS = ("drawer_coherence", "drawer_modularity", "drawer_gain")
+DRAWER_OPTIONS = ("drawer_coherence", "drawer_modularity", "drawer_gain", "kind_min_size", "place_similarity")
 EXPAND_OPTIONS = {
     "min_openrank": "Mean monthly OpenRank to keep",
     "depth": "Rounds of growth from the seeds",
@@ -169,7 +173,10 @@ def niches(
             raise BadParameter("--min-shared / --min-lift: a loaded network has no developers to count")
         source = click.get_current_context().get_parameter_source
         if any(source(name) is not ParameterSource.DEFAULT for name in DRAWER_OPTIONS):
-            raise BadParameter("--drawer-*: a loaded network's niches are never checked for drawers")
+            raise BadParameter(
+                "--drawer-*, --kind-min-size, --place-similarity: a loaded network's niches are never "
+                "checked for drawers or kinds (they read no metadata)"
+            )
         links = networks.TOP_LINKS if top_links is None else top_links
         if click.get_current_context().get_parameter_source("resolution") is ParameterSource.DEFAULT:
             params = replace(params, resolution=networks.RESOLUTION)

@@ -82,6 +82,9 @@ KINDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     # developers with everything they are written in and extended with, so when a drawer niche
     # is split (analysis/drawers.py) two editors may land apart: their kind still says they rival
     "text editor": (("text editor", "code editor"), frozenset({"text-editor", "code-editor"})),
+    # round 8: "PlayStation 3 emulator and debugger", "A Flash Player emulator written in Rust": what an
+    # emulator emulates differs, the job (running another platform's software) is the same
+    "emulator": (("emulator",), frozenset({"emulator"})),
 }
 # ... and a language's implementation declares it too: "The PHP Interpreter", "Node.js JavaScript
 # runtime", when the description names a language GitHub knows (a `language` value of the projects)

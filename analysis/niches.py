@@ -16,6 +16,7 @@ import numpy as np
 
 from nichegraph.analysis.drawers import DrawerSplit, Thresholds, split_drawers
 from nichegraph.analysis.hubs import HubEvidence
+from nichegraph.analysis.kinds import KindNiche, Placement, gather_kinds, place_unassigned
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, link_rows, network_logins
 from nichegraph.analysis.page_figures import write_repo_windows
@@ -40,6 +41,12 @@ class NicheParams:
     drawer_modularity: float = 0.3
     # ... or, whatever its coherence, when those groups are this many times as alike as the whole
     drawer_gain: float = 1.5
+    # kind niches (analysis/kinds.py): at least this many projects of one declared kind, tied by the
+    # data, become a niche of their kind (0: never)
+    kind_min_size: int = 3
+    # placed projects: an unassigned project joins the niche it shares most developers with when that
+    # niche's members are also the most like it by metadata, at least this many times random (0: never)
+    place_similarity: float = 3.0
 
     def check(self) -> NicheParams:
         return checked(
@@ -51,6 +58,8 @@ class NicheParams:
             drawer_coherence=NOT_NEGATIVE,
             drawer_modularity=Requirement(lambda value: value <= 1, "must be at most 1 (modularity's bound)"),
             drawer_gain=NOT_NEGATIVE,
+            kind_min_size=Requirement(lambda value: value == 0 or value >= 2, "must be 0 (never) or at least 2"),
+            place_similarity=NOT_NEGATIVE,
         )
 
 
@@ -60,6 +69,7 @@ class Member:
     centrality: float  # weight of its links to the other members
     stability: float  # centrality-weighted share of runs it spends with the other members
     rank: int = 0
+    placed: str | None = None  # why an unassigned project was placed here (analysis/kinds.py)
 
 
 @dataclass
@@ -74,6 +84,7 @@ class Niche:
     internal_weight: float = 0.0
     external_weight: float = 0.0
     split_reason: str | None = None  # set when it is a part of a drawer (analysis/drawers.py)
+    kind_reason: str | None = None  # set when it is a niche of one declared kind (analysis/kinds.py)
 
     @property
     def size(self) -> int:
@@ -103,6 +114,8 @@ class NicheResult:
     hubs: dict[str, HubEvidence] = field(default_factory=dict)  # distribution hubs: in no niche, shown apart
     drawers: list[DrawerSplit] = field(default_factory=list)  # niches split as drawers, largest first
     described: int = 0  # projects whose GitHub metadata the drawer check could read
+    kinds: list[KindNiche] = field(default_factory=list)  # niches of one declared kind, largest first
+    placed: dict[str, Placement] = field(default_factory=dict)  # unassigned projects placed in a niche
 
     @property
     def window(self) -> str:
@@ -170,7 +183,9 @@ def detect_niches(
     """Niches of the network's backbone. Distribution hubs (`hubs`, already left out of the
     backbone by `exclude_from_backbone`) are reported apart, neither in a niche nor unassigned.
     With GitHub `metadata`, drawer niches (no shared purpose, falling apart on their own links)
-    are split (analysis/drawers.py)."""
+    are split (analysis/drawers.py), projects of one declared kind tied by the data are gathered
+    into a niche of their kind and unassigned projects are placed where the data and the metadata
+    agree (analysis/kinds.py)."""
     params = (params or NicheParams()).check()
     started = time.perf_counter()
     hub_names = {network.repos[repo]: evidence for repo, evidence in (hubs or {}).items()}
@@ -199,41 +214,31 @@ def detect_niches(
             graph, final, names, metadata, thresholds, lambda own: consensus_partition(own, params)
         )
 
-    groups: dict[int, list[int]] = defaultdict(list)
-    for vertex, group in enumerate(final):
-        groups[group].append(vertex)
-    strength = internal_strength(graph, final)
-    niches_raw = []
-    for group, members in groups.items():
-        if len(members) < params.min_size:
-            for vertex in members:
-                unassigned[names[vertex]] = too_small_reason(params, splits.get(group))
-            continue
-        niches_raw.append((members, splits.get(group)))
-
+    groups, kinds, placed = regroup(final, names, splits, unassigned, network, params, metadata, set(hub_names))
+    membership = vertex_membership(final, names, groups)
+    strength = internal_strength(graph, membership)
     niches = []
-    for members, split in niches_raw:
-        rows = []
-        for vertex in members:
-            others = [m for m in members if m != vertex]
-            total = sum(strength[m] for m in others)
-            stability = sum(strength[m] * together[vertex, m] for m in others) / total if total else 0.0
-            rows.append(Member(names[vertex], strength[vertex], float(stability)))
+    for group, repos in members_by_group(groups).items():
+        rows = [member_row(repo, index, repos, strength, together) for repo in repos]
+        for row in rows:
+            if row.repo in placed:
+                row.placed = placed[row.repo].reason
         rows.sort(key=lambda m: (-m.centrality, m.repo))
         for rank, member in enumerate(rows, start=1):
             member.rank = rank
-        niches.append((rows, split))
+        niches.append((rows, splits.get(group), kinds.get(group)))
     niches.sort(key=lambda item: (-len(item[0]), item[0][0].repo))
 
     window = str(network.window)
     result_niches = []
-    for number, (rows, split) in enumerate(niches, start=1):
+    for number, (rows, split, kind) in enumerate(niches, start=1):
         niche = Niche(id=f"{window}/{rows[0].repo}", number=number, members=rows)
         niche.split_reason = split.reason if split else None
+        niche.kind_reason = kind.reason if kind else None
         niche.internal_weight, niche.external_weight = niche_weights(network, repo_index, {m.repo for m in rows})
         label_niche(niche, domains or {})
         result_niches.append(niche)
-    modularity = graph.modularity(final, weights="weight", resolution=params.resolution)
+    modularity = graph.modularity(membership, weights="weight", resolution=params.resolution)
     return NicheResult(
         network,
         params,
@@ -247,7 +252,87 @@ def detect_niches(
         hubs=hub_names,
         drawers=sorted(set(splits.values()), key=lambda split: (-split.members, split.reason)),
         described=sum(1 for name in names if metadata is not None and metadata.vectors.get(name)),
+        kinds=sorted(kinds.values(), key=lambda kind: (-kind.members, kind.kind)),
+        placed={repo: placement for repo, placement in sorted(placed.items())},
     )
+
+
+def regroup(
+    final: list[int],
+    names: list[str],
+    splits: dict[int, DrawerSplit],
+    unassigned: dict[str, str],
+    network: Network,
+    params: NicheParams,
+    metadata: MetadataIndex | None,
+    hubs: set[str],
+) -> tuple[dict[str, int], dict[int, KindNiche], dict[str, Placement]]:
+    """Project -> niche number for every project in a niche: the consensus groups (drawers split)
+    of at least `min_size`, then, with metadata, the niches of one kind and the placed projects;
+    `unassigned` is updated with the reason of every project left out."""
+    groups: dict[str, int] = {}
+    for group, vertices in members_by_group(dict(zip(names, final, strict=True))).items():
+        if len(vertices) < params.min_size:
+            for repo in vertices:
+                unassigned[repo] = too_small_reason(params, splits.get(group))
+        else:
+            groups.update(dict.fromkeys(vertices, group))
+    if metadata is None or not metadata.vectors:
+        return groups, {}, {}  # the graph alone says nothing of kinds: the niches are the graph's
+    candidates = [repo for repo in [*groups, *unassigned] if repo not in hubs]
+    before = dict(groups)
+    first = max(final, default=-1) + 1  # above every consensus group and drawer part, kept or not
+    groups, kinds = gather_kinds(groups, candidates, network, metadata, params.kind_min_size, first)
+    for repo in [repo for repo in unassigned if repo in groups]:
+        del unassigned[repo]  # an unassigned project of a kind, tied to others of it
+    for group, repos in members_by_group(groups).items():
+        if len(repos) < params.min_size and group not in kinds:
+            for repo in repos:
+                del groups[repo]
+                unassigned[repo] = left_alone_reason(before, groups, kinds, repo)
+    placed = place_unassigned(groups, unassigned, network, metadata, params.place_similarity)
+    for repo, (group, _placement) in placed.items():
+        groups[repo] = group
+        del unassigned[repo]
+    return groups, kinds, {repo: placement for repo, (_group, placement) in placed.items()}
+
+
+def left_alone_reason(before: dict[str, int], groups: dict[str, int], kinds: dict[int, KindNiche], repo: str) -> str:
+    """Why a project is left alone when the rest of its niche moved to niches of their kind."""
+    moved = {
+        kinds[groups[other]].kind
+        for other, group in before.items()
+        if group == before[repo] and groups.get(other) in kinds
+    }
+    return f"alone in its niche once its other members moved to a niche of their kind ({', '.join(sorted(moved))})"
+
+
+def members_by_group(groups: dict[str, int]) -> dict[int, list[str]]:
+    members: dict[int, list[str]] = defaultdict(list)
+    for repo, group in groups.items():
+        members[group].append(repo)
+    return members
+
+
+def vertex_membership(final: list[int], names: list[str], groups: dict[str, int]) -> list[int]:
+    """The niche of each vertex of the graph for modularity and centrality; a vertex in no niche
+    keeps its consensus group (as before the kind niches), numbered apart from the niches."""
+    offset = max([*groups.values(), *final], default=0) + 1
+    return [groups.get(name, offset + final[vertex]) for vertex, name in enumerate(names)]
+
+
+def member_row(
+    repo: str, vertex_of: dict[str, int], members: list[str], strength: list[float], together: np.ndarray
+) -> Member:
+    """Centrality and stability of a member; a member without a link in the graph (a placed
+    project) has neither."""
+    vertex = vertex_of.get(repo)
+    if vertex is None:
+        return Member(repo, 0.0, 0.0)
+    others = [vertex_of[m] for m in members if m != repo and m in vertex_of]
+    total = sum(strength[m] for m in others)
+    stability = sum(strength[m] * together[vertex, m] for m in others) / total if total else 0.0
+    return Member(repo, strength[vertex], float(stability))
 
 
 def too_small_reason(params: NicheParams, split: DrawerSplit | None) -> str:
@@ -396,6 +481,12 @@ def run_properties(result: NicheResult) -> dict[str, Any]:
         "describedProjects": result.described,
         "drawers": len(result.drawers),
         "drawerReasons": [split.reason for split in result.drawers],
+        "kindMinSize": result.params.kind_min_size,
+        "placeSimilarity": result.params.place_similarity,
+        "kindNiches": len(result.kinds),
+        "kindReasons": [kind.reason for kind in result.kinds],
+        "placed": sorted(result.placed),
+        "placedReasons": [result.placed[repo].reason for repo in sorted(result.placed)],
         "projects": len(network.repos),
         "linkedProjects": len(network.backbone_repos()),
         "significantLinks": len(network.significant),
@@ -433,6 +524,7 @@ def niche_rows(result: NicheResult) -> tuple[list[dict[str, Any]], list[dict[str
                     "internalWeight": niche.internal_weight,
                     "externalWeight": niche.external_weight,
                     "splitReason": niche.split_reason,
+                    "kindReason": niche.kind_reason,
                     "resolution": result.params.resolution,
                     "computedAt": result.computed_at,
                 },
@@ -448,6 +540,7 @@ def niche_rows(result: NicheResult) -> tuple[list[dict[str, Any]], list[dict[str
                         "stability": member.stability,
                         "centrality": member.centrality,
                         "rank": member.rank,
+                        "placed": member.placed,
                     },
                 }
             )
@@ -520,12 +613,15 @@ def result_json(result: NicheResult) -> dict[str, Any]:
                 "domain": niche.domain,
                 "domainShare": niche.domain_share,
                 "splitReason": niche.split_reason,
+                "kindReason": niche.kind_reason,
                 "members": [vars(member) for member in niche.members],
             }
             for niche in result.niches
         ],
         "drawers": [split.reason for split in result.drawers],
         "describedProjects": result.described,
+        "kindNiches": [kind.reason for kind in result.kinds],
+        "placed": [{"repo": repo, "reason": placement.reason} for repo, placement in sorted(result.placed.items())],
         "unassigned": [{"repo": repo, "reason": reason} for repo, reason in sorted(result.unassigned.items())],
         "hubs": [{"repo": repo, "reason": evidence.reason} for repo, evidence in sorted(result.hubs.items())],
         "meanAri": result.mean_ari,

@@ -221,6 +221,18 @@ class SignalSource:
         )
 
 
+# The data ties two projects when they share a developer at this many times random mixing, or have
+# this many neighbours in common: the least the rival rules (C1, C3, C4) and the kind niches
+# (analysis/kinds.py) ask before reading metadata as "the same job"
+TIE_MIN_LIFT = 3.0
+TIE_MIN_COMMON = 2
+
+
+def tied_by_data(shared: int, lift: float, common: int) -> bool:
+    """Shared users (one developer at 3x random mixing will do) or common neighbours."""
+    return (shared >= 1 and lift >= TIE_MIN_LIFT) or common >= TIE_MIN_COMMON
+
+
 def shared_user_pairs(network: Network, min_shared: int, min_lift: float) -> set[tuple[int, int]]:
     """Pairs sharing at least `min_shared` developers at `min_lift` times random mixing."""
     return {key for key, link in network.pairs.items() if link.shared >= min_shared and link.lift >= min_lift}

@@ -85,6 +85,8 @@ def compute_niches(
         f"{len(result.niches)} niches, mean pairwise ARI {result.mean_ari:.3f} ({result.seconds:.1f} s)"
     )
     steps.note(drawer_note(result))
+    if result.described:
+        steps.note(kind_note(result))
     started = time.perf_counter()
     write_niches(graph, result)
     coloured = apply_display_labels(graph, window)
@@ -128,6 +130,12 @@ def drawer_note(result: NicheResult) -> str:
         return "drawers: no GitHub metadata in the graph (`nichegraph load github`), no niche checked for one"
     found = "; ".join(split.reason for split in result.drawers) or "none"
     return f"drawers (GitHub metadata of {result.described} linked projects): {found}"
+
+
+def kind_note(result: NicheResult) -> str:
+    kinds = "; ".join(kind.reason for kind in result.kinds) or "none"
+    placed = "; ".join(f"{repo}: {placement.reason}" for repo, placement in result.placed.items()) or "none"
+    return f"niches of one kind: {kinds}\nplaced unassigned projects: {placed}"
 
 
 def previous_activity(graph: Graph, window: Window, steps: Progress) -> WindowActivity | None:

@@ -47,7 +47,7 @@ from typing import Any
 
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, WindowActivity, developer_logins
-from nichegraph.analysis.pair_signals import PairSignals, SignalSource, extends, shared_user_pairs
+from nichegraph.analysis.pair_signals import PairSignals, SignalSource, extends, shared_user_pairs, tied_by_data
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.queries.library import run_query
@@ -437,7 +437,7 @@ def competitor_verdict(s: PairSignals, p: RelationParams, repos: list[str], kind
     weight = f"OpenRank {s.openrank_a:.0f} vs {s.openrank_b:.0f}"
     users = f"{s.shared} shared developers, {s.lift:.1f}x random mixing"
     metadata = s.metadata_similarity
-    tied = (s.shared >= 1 and s.lift >= 3) or s.common >= 2  # shared users, or common neighbours
+    tied = tied_by_data(s.shared, s.lift, s.common)  # shared users, or common neighbours
     alike = f"GitHub metadata {metadata or 0:.0%} alike ({', '.join(s.shared_terms) or 'their descriptions'})"
     comparable = s.openrank_ratio() <= p.rival_max_openrank_ratio
     if apart and not kind_only and metadata is not None and metadata >= p.rival_min_metadata and tied and comparable:

@@ -15,8 +15,9 @@
 //   domain        dominant hand-made landscape domain among labelled members
 //   domainShare   share of labelled members with that domain
 //   splitReason   why it is a part of a niche that was split as a drawer (docs/niches.md, "Drawers"), else null
-//   members       {repo, rank, centrality, stability, domain, openrank (mean in the window; a network's own figure)},
-//                 (most central first)
+//   kindReason    why it is a niche of one declared kind (docs/niches.md, "Kind niches"), else null
+//   members       {repo, rank, centrality, stability, domain, openrank (mean in the window; a network's own figure),
+//                 placed (why an unassigned project was placed here, else null)}, most central first
 //   rivalries     {a, b, confidence, profileSimilarity, sharedDevelopers, reason} competitor pairs inside the niche
 //   dependencies  {direction: depends_on|feeds, otherNiche, otherLabel, relations, meanConfidence, pairs}
 //   curve         {month, openrank}: the members' summed published OpenRank per month
@@ -35,7 +36,7 @@ CALL (n, first, last, stored) {
   WITH r, i, coalesce(CASE WHEN stored THEN i.windowOpenrank ELSE computedOpenrank END, inside.openrank) AS openrank
   ORDER BY i.rank
   RETURN collect({repo: r.name, rank: i.rank, centrality: i.centrality, stability: i.stability,
-                  domain: r.domain, openrank: openrank}) AS members
+                  domain: r.domain, openrank: openrank, placed: i.placed}) AS members
 }
 CALL (n) {
   OPTIONAL MATCH (a:Repo)-[:IN_NICHE]->(n)
@@ -90,4 +91,5 @@ WITH n, members, rivalries, dependencies, memberCurves,
      CASE WHEN stored THEN [k IN range(0, size(storedMonths) - 1) | {month: storedMonths[k], openrank: storedValues[k]}]
           ELSE computedCurve END AS curve
 RETURN n.id AS niche, n.window AS window, n.network AS network, n.label AS label, n.size AS size, n.stability AS stability,
-       n.domain AS domain, n.domainShare AS domainShare, n.splitReason AS splitReason, members, rivalries, dependencies, curve, memberCurves
+       n.domain AS domain, n.domainShare AS domainShare, n.splitReason AS splitReason,
+       n.kindReason AS kindReason, members, rivalries, dependencies, curve, memberCurves
