@@ -20,11 +20,16 @@ from tests.support.niche_fixtures import Analysed
 
 @pytest.fixture(scope="module")
 def with_metadata(full_settings, analysed: Analysed) -> Iterator[NicheResult]:  # type: ignore[no-untyped-def]
-    """The analysed window's niches found again with the metadata file's descriptions and topics."""
+    """The analysed window's niches found again with the metadata file's descriptions and topics,
+    drawers split and nothing else (the kind niches and placed projects of round 8 off: they are
+    tested in test_niches_kinds_full.py)."""
     with Graph(full_settings) as graph, metadata_loaded(graph, METADATA_FILE):
         network = analysed.niches.network
         index = metadata_index(read_metadata(graph).values(), network.repos)
-        yield detect_niches(network, NicheParams(), hubs=hubs_of(analysed), metadata=index)
+        yield detect_niches(network, DRAWERS_ONLY, hubs=hubs_of(analysed), metadata=index)
+
+
+DRAWERS_ONLY = NicheParams(kind_min_size=0, place_similarity=0.0)
 
 
 def hubs_of(analysed: Analysed) -> dict[int, HubEvidence]:

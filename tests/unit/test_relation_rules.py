@@ -435,6 +435,9 @@ def test_kinds_a_project_declares() -> None:
             RepoMetadata("helix-editor/helix", "A post-modern modal text editor.", ("rust", "vim")),
             RepoMetadata("neovim/neovim", "Vim-fork focused on extensibility and usability", ("text-editor", "vim")),
             RepoMetadata("WordPress/gutenberg", "The Block Editor project for WordPress and beyond.", ()),
+            RepoMetadata("RPCS3/rpcs3", "PlayStation 3 emulator and debugger", ()),
+            RepoMetadata("x/mmo-server", "Modular solution for MMO", ("emulator", "server")),
+            RepoMetadata("ValveSoftware/Proton", "Compatibility tool for Steam Play based on Wine", ()),
         ]
     }
     language = frozenset({"programming language"})
@@ -452,6 +455,9 @@ def test_kinds_a_project_declares() -> None:
     editor = frozenset({"text editor"})  # round 7: by the phrase or the topic
     assert kinds["helix-editor/helix"] == kinds["neovim/neovim"] == editor
     assert kinds["WordPress/gutenberg"] == frozenset()  # a block editor of web pages edits no code
+    emulator = frozenset({"emulator"})  # round 8: by the word or the topic; a compatibility layer says neither
+    assert kinds["RPCS3/rpcs3"] == kinds["x/mmo-server"] == emulator
+    assert kinds["ValveSoftware/Proton"] == frozenset()
 
 
 def test_shared_kind_reads_the_languages_from_the_projects() -> None:
