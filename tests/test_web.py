@@ -214,6 +214,42 @@ def test_a_part_of_a_split_niche_says_why(full_settings: Settings, full_graph: G
         full_graph.write("MATCH (n:Niche {id: $id}) REMOVE n.splitReason", id=niche)
 
 
+def test_a_niche_of_one_kind_and_a_placed_project_say_why(
+    full_settings: Settings, full_graph: Graph, analysed: Analysed
+) -> None:
+    # the full graph holds no GitHub metadata, so no niche of one kind was made and nobody placed:
+    # give one niche a stored kind reason and one of its members a placement reason
+    niche = analysed.niches.niches[2]
+    member = niche.members[-1].repo
+    kind = "a niche of one kind (programming language): <its 3 members declare it>"
+    placed = "placed: <the niche it shares most developers with is also the most like it>"
+    full_graph.write("MATCH (n:Niche {id: $id}) SET n.kindReason = $reason", id=niche.id, reason=kind)
+    full_graph.write(
+        "MATCH (:Repo {name: $repo})-[i:IN_NICHE]->(:Niche {id: $id}) SET i.placed = $reason",
+        repo=member,
+        id=niche.id,
+        reason=placed,
+    )
+    try:
+        client = create_app(full_settings, TESTING=True).test_client()  # a cache of its own
+        data = get_json(client, f"/niche/{niche.id}.json")
+        assert data["kindReason"] == kind
+        assert {m["repo"]: m["placed"] for m in data["members"]}[member] == placed
+        assert all(m["placed"] is None for m in data["members"] if m["repo"] != member)
+        page = client.get(f"/niche/{quote(niche.id)}")
+        assert page.status_code == 200
+        assert f"Gathered by kind: {escape(kind)}.".encode() in page.data
+        assert f"{member} {escape(placed)}".encode() in page.data
+        plain = get_json(client, f"/niche/{WINDOW}/pytorch/pytorch.json")
+        assert (
+            plain["kindReason"] is None
+            and b"Gathered by kind" not in client.get(f"/niche/{WINDOW}/pytorch/pytorch").data
+        )
+    finally:
+        full_graph.write("MATCH (n:Niche {id: $id}) REMOVE n.kindReason", id=niche.id)
+        full_graph.write("MATCH (:Repo)-[i:IN_NICHE]->(:Niche {id: $id}) REMOVE i.placed", id=niche.id)
+
+
 def test_trends_and_compare_pages(client: FlaskClient, analysed: Analysed) -> None:
     trends = get_json(client, f"/trends.json?window={WINDOW}&min_peak_openrank=50&quiet_months=4")
     assert trends["graveyard"]["thresholds"]["minPeakOpenrank"] == 50.0
