@@ -26,7 +26,7 @@ TARGET_SECONDS = 10.0
 BUILD, HUBS, LEIDEN, RELATIONS, CYPHER = (
     "network build (stream + Python)",
     "distribution hubs",
-    "Leiden runs + consensus + drawers (incl. metadata)",
+    "Leiden runs + consensus + drawers + kinds (incl. metadata)",
     "relations (incl. previous window, metadata)",
     "network build, Cypher aggregation (alternative)",
 )
