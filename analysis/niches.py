@@ -271,12 +271,12 @@ def regroup(
     of at least `min_size`, then, with metadata, the niches of one kind and the placed projects;
     `unassigned` is updated with the reason of every project left out."""
     groups: dict[str, int] = {}
-    for group, vertices in members_by_group(dict(zip(names, final, strict=True))).items():
-        if len(vertices) < params.min_size:
-            for repo in vertices:
+    for group, repos in members_by_group(dict(zip(names, final, strict=True))).items():
+        if len(repos) < params.min_size:
+            for repo in repos:
                 unassigned[repo] = too_small_reason(params, splits.get(group))
         else:
-            groups.update(dict.fromkeys(vertices, group))
+            groups.update(dict.fromkeys(repos, group))
     if metadata is None or not metadata.vectors:
         return groups, {}, {}  # the graph alone says nothing of kinds: the niches are the graph's
     candidates = [repo for repo in [*groups, *unassigned] if repo not in hubs]
@@ -285,16 +285,24 @@ def regroup(
     groups, kinds = gather_kinds(groups, candidates, network, metadata, params.kind_min_size, first)
     for repo in [repo for repo in unassigned if repo in groups]:
         del unassigned[repo]  # an unassigned project of a kind, tied to others of it
-    for group, repos in members_by_group(groups).items():
-        if len(repos) < params.min_size and group not in kinds:
-            for repo in repos:
-                del groups[repo]
-                unassigned[repo] = left_alone_reason(before, groups, kinds, repo)
+    release_small(groups, before, kinds, unassigned, params.min_size)
     placed = place_unassigned(groups, unassigned, network, metadata, params.place_similarity)
     for repo, (group, _placement) in placed.items():
         groups[repo] = group
         del unassigned[repo]
     return groups, kinds, {repo: placement for repo, (_group, placement) in placed.items()}
+
+
+def release_small(
+    groups: dict[str, int], before: dict[str, int], kinds: dict[int, KindNiche], unassigned: dict[str, str], size: int
+) -> None:
+    """Niches left with fewer than `size` members once their projects of a kind moved out: their
+    members become unassigned, saying why."""
+    for group, repos in members_by_group(groups).items():
+        if len(repos) < size and group not in kinds:
+            for repo in repos:
+                del groups[repo]
+                unassigned[repo] = left_alone_reason(before, groups, kinds, repo)
 
 
 def left_alone_reason(before: dict[str, int], groups: dict[str, int], kinds: dict[int, KindNiche], repo: str) -> str:
