@@ -14,8 +14,9 @@ from nichegraph.db import Graph
 from tests.conftest import SMALL_REPOS, TOP300, load_folder, wipe
 from tests.support.fingerprint import graph_fingerprint
 
-# bigger repositories after the small ones, so that the kill lands inside a transaction
-REPOS = [*SMALL_REPOS, "rust-lang/rust", "kubernetes/kubernetes", "pytorch/pytorch"]
+# a middle-sized repository after the small ones, then a big one (the last), so that the kill
+# lands inside the big one's transaction
+REPOS = [*SMALL_REPOS, "envoyproxy/envoy", "kubernetes/kubernetes"]
 
 
 def start_load(graph: Graph, repos_file: Path) -> subprocess.Popen[str]:
