@@ -236,7 +236,7 @@ def detect_niches(
         niche.split_reason = split.reason if split else None
         niche.kind_reason = kind.reason if kind else None
         niche.internal_weight, niche.external_weight = niche_weights(network, repo_index, {m.repo for m in rows})
-        label_niche(niche, domains or {})
+        label_niche(niche, domains or {}, kind.kind if kind else None)
         result_niches.append(niche)
     modularity = graph.modularity(membership, weights="weight", resolution=params.resolution)
     return NicheResult(
@@ -405,9 +405,10 @@ def niche_weights(network: Network, repo_index: dict[str, int], members: set[str
     return inside, outside
 
 
-def label_niche(niche: Niche, domains: dict[str, str]) -> None:
-    """Its most central projects, and the dominant hand-made domain when labels are loaded."""
-    label = ", ".join(niche.central)
+def label_niche(niche: Niche, domains: dict[str, str], kind: str | None = None) -> None:
+    """Its most central projects (after the kind its members declare, for a niche of one kind),
+    and the dominant hand-made domain when labels are loaded."""
+    label = (f"{kind}: " if kind else "") + ", ".join(niche.central)
     if niche.size > LABEL_MEMBERS:
         label += f" +{niche.size - LABEL_MEMBERS}"
     labelled = [domains[m.repo] for m in niche.members if domains.get(m.repo)]

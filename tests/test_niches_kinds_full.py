@@ -78,6 +78,7 @@ def test_the_projects_that_call_themselves_a_programming_language_share_a_niche_
     niche = niche_of(both.kinds, "golang/go")
     assert niche is not None and languages <= members(niche)
     assert niche.kind_reason is not None and niche.kind_reason.startswith("a niche of one kind (programming language)")
+    assert niche.label.startswith("programming language: ")
     assert all(says_language(rows[repo]) for repo in members(niche))
 
 

@@ -190,3 +190,9 @@ def test_a_tie_between_domains_goes_to_the_first_by_name() -> None:
     niche = niche_of(["a/a", "b/b"])
     label_niche(niche, {"a/a": "Training", "b/b": "Serving"})
     assert niche.domain == "Serving" and niche.label.endswith("· Serving (1 of 2 labelled)")
+
+
+def test_a_niche_of_one_kind_says_its_kind_first() -> None:
+    niche = niche_of(["a/a", "b/b", "c/c", "d/d"])
+    label_niche(niche, {"b/b": "Languages"}, kind="programming language")
+    assert niche.label == "programming language: a/a, b/b, c/c +1 · Languages (1 of 1 labelled)"
