@@ -288,6 +288,11 @@ def relations(
     "network_name",
     help="With --events: also store the landscape in the graph as the named network NAME (as `load network` does)",
 )
+@click.option(
+    "--follow-languages",
+    is_flag=True,
+    help="Follow projects whose GitHub metadata declares a programming language (skipped by default)",
+)
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON")
 @click.pass_obj
@@ -300,14 +305,17 @@ def expand_command(
     months: str | None,
     network_out: Path | None,
     network_name: str | None,
+    follow_languages: bool,
     out: Path | None,
     as_json: bool,
 ) -> None:
     """Grow a landscape from seed projects the way the landscape report does: rank projects by
     active developers shared with the landscape so far, keep those over the OpenRank threshold,
-    skip distribution hubs, grow round by round; says why each joined and why others did not.
-    With --events, the report's SQL over GitHub events."""
+    skip distribution hubs and programming languages, grow round by round; says why each joined and
+    why others did not. With --events, the report's SQL over GitHub events."""
     if events_source:
+        if follow_languages:
+            raise BadParameter("--follow-languages: only without --events (the events expansion reads no metadata)")
         events = expand_from_events(settings, events_source, seeds, months, events_params(params, window))
         if network_out:
             network_out.write_text(to_json(events.landscape_file()) + "\n", encoding="utf-8")
@@ -319,7 +327,7 @@ def expand_command(
     for flag, value in (("--network-out", network_out), ("--save-network", network_name), ("--months", months)):
         if value:
             raise BadParameter(f"{flag}: only with --events")
-    params.check()
+    params = replace(params, follow_languages=follow_languages).check()
     steps = progress()
     with Graph(settings) as graph:
         result = expand_from_seeds(graph, seeds, window, params, steps)

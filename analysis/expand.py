@@ -1,7 +1,8 @@
 """Seed expansion, the landscape report's method (docs/niches.md, "Seed expansion"): from the
 seeds, rank the other projects by the number of active developers they share with the landscape
 so far, keep those influential enough (OpenRank) and tied to it beyond random mixing, skip
-distribution hubs, and grow depth by depth; say why each member joined and why others did not."""
+distribution hubs and (with GitHub metadata) programming languages, and grow depth by depth; say
+why each member joined and why others did not."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nichegraph.analysis.hubs import HubEvidence
+from nichegraph.analysis.metadata import LANGUAGE, MetadataIndex
 from nichegraph.analysis.network import Network
 from nichegraph.db import Graph
 from nichegraph.errors import NOT_NEGATIVE, BadParameter, at_least, checked
@@ -21,6 +23,9 @@ class ExpandParams:
     top: int = 10  # projects added per depth at most: the most shared developers first
     min_shared: int = 3  # active developers shared with the landscape, at least
     min_lift: float = 4.0  # shared developers / what random mixing with the landscape predicts, at least
+    # a project declaring itself a programming language (GitHub metadata) is not followed: every
+    # community works in its languages, so a language ties to any landscape without being of it
+    follow_languages: bool = False
 
     def check(self) -> ExpandParams:
         return checked(
@@ -155,18 +160,41 @@ class Landscape:
         return Candidate(repo, shared, shared / expected if expected else 0.0, via, len(mine & self.developers_of[via]))
 
 
+LANGUAGE_REASON = (
+    "a programming language by its GitHub metadata: every community works in its languages, "
+    "not followed (--follow-languages to follow them)"
+)
+
+
+def declared_languages(network: Network, metadata: MetadataIndex | None) -> dict[int, str]:
+    """The projects of the network that declare themselves a programming language, with why they
+    are not followed."""
+    if metadata is None:
+        return {}
+    index = network.activity.index()
+    return {
+        index[repo]: LANGUAGE_REASON
+        for repo, kinds in sorted(metadata.declared.items())
+        if LANGUAGE in kinds and repo in index
+    }
+
+
 def expand(
     network: Network,
     seeds: list[str],
     openrank: dict[str, tuple[float, int]],
     params: ExpandParams | None = None,
     hubs: dict[int, HubEvidence] | None = None,
+    languages: dict[int, str] | None = None,
 ) -> ExpandResult:
     """Grow the landscape depth by depth: candidates are projects with a significant link to a
     member; they are ranked by active developers shared with the whole landscape, and the `top`
-    best that clear the OpenRank threshold, `min_shared` and `min_lift` join at that depth."""
+    best that clear the OpenRank threshold, `min_shared` and `min_lift` join at that depth.
+    Distribution hubs (`hubs`) and, unless `follow_languages`, programming languages
+    (`languages`, from `declared_languages`) are turned down whatever they share; seeds stay."""
     params = (params or ExpandParams()).check()
     hubs = hubs or {}
+    skipped = {} if params.follow_languages else dict(languages or {})
     repos = network.repos
     index = network.activity.index()
     members: dict[str, Reached] = {}
@@ -189,7 +217,7 @@ def expand(
         for rank, c in enumerate(ranked, start=1):
             name = repos[c.repo]
             score, months = openrank.get(name, (None, 0))
-            reason = rejection(c, rank, len(added), score, depth, params, hubs)
+            reason = skipped.get(c.repo) or rejection(c, rank, len(added), score, depth, params, hubs)
             if reason:
                 # past the last round only projects met for the first time get "beyond --depth";
                 # the others keep the reason they were turned down for within the depth

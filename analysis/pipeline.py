@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nichegraph.analysis.display_labels import apply_display_labels
-from nichegraph.analysis.expand import ExpandParams, ExpandResult, expand, resolve_seeds
+from nichegraph.analysis.expand import ExpandParams, ExpandResult, declared_languages, expand, resolve_seeds
 from nichegraph.analysis.hubs import HubEvidence, HubParams, find_hubs
 from nichegraph.analysis.metadata import MetadataIndex, metadata_index, read_metadata
 from nichegraph.analysis.network import (
@@ -171,7 +171,8 @@ def expand_from_seeds(
     graph: Graph, seeds_text: str, window_text: str | None, params: ExpandParams, steps: Progress
 ) -> ExpandResult:
     """Seed expansion on the window's network (the parameters its stored niches used, if any),
-    with the window's distribution hubs recognised and skipped."""
+    with the window's distribution hubs recognised and skipped, and the programming languages the
+    GitHub metadata in the graph declares."""
     seeds = resolve_seeds(graph, seeds_text)
     window = windows.resolve_window(graph, window_text)
     run = stored_run(graph, str(window)) or {}
@@ -180,7 +181,8 @@ def expand_from_seeds(
     )
     network = load_network(graph, window, network_params, note=steps.note)
     hubs = mark_hubs(graph, network, HubParams(), steps)
-    return expand(network, seeds, mean_openrank(graph, str(window)), params, hubs)
+    languages = declared_languages(network, graph_metadata(graph, network))
+    return expand(network, seeds, mean_openrank(graph, str(window)), params, hubs, languages)
 
 
 def analyse(graph: Graph, say: Callable[[str], None]) -> None:

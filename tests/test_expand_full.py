@@ -3,19 +3,22 @@ made directly in Cypher from the contributions."""
 
 from __future__ import annotations
 
+import csv
 import math
 
 import pytest
 
-from nichegraph.analysis.expand import ExpandParams, expand, resolve_seeds
+from nichegraph.analysis.expand import LANGUAGE_REASON, ExpandParams, expand, resolve_seeds
 from nichegraph.analysis.hubs import HubParams
 from nichegraph.analysis.network import load_network
-from nichegraph.analysis.pipeline import mark_hubs
+from nichegraph.analysis.pipeline import expand_from_seeds, mark_hubs
 from nichegraph.analysis.relations import mean_openrank
 from nichegraph.db import Graph
 from nichegraph.errors import BadParameter
 from nichegraph.months import parse_window
 from nichegraph.progress import Progress
+from tests.conftest import METADATA_FILE
+from tests.support.github_server import metadata_loaded
 
 WINDOW = "2022-04:2023-03"
 
@@ -117,3 +120,31 @@ def test_threshold_and_depth_shrink_the_landscape(expanded) -> None:
 def test_unknown_seed_is_refused(full_graph: Graph) -> None:
     with pytest.raises(BadParameter, match=r"--seeds: unknown repository 'nobody/nothing'"):
         resolve_seeds(full_graph, "pytorch/pytorch,nobody/nothing")
+
+
+def declares_language(row: dict[str, str]) -> bool:
+    """A language in the metadata file's own words: the phrase in its description or the topic."""
+    topics = row["topics"].split("|")
+    return "programming language" in row["description"].lower() or "language" in topics
+
+
+def test_projects_calling_themselves_languages_are_not_followed(full_graph: Graph) -> None:
+    """With the shared metadata file loaded, a project whose description or topics say it is a
+    programming language never joins; cpython, which shares the most developers with the seeds of
+    any project, is turned down for it. Without metadata, or with --follow-languages, it joins."""
+    with METADATA_FILE.open(encoding="utf-8", newline="") as file:
+        languages = {row["repo"] for row in csv.DictReader(file) if declares_language(row)}
+    assert {"python/cpython", "rust-lang/rust", "golang/go"} <= languages
+    seeds = "pytorch/pytorch,huggingface/transformers"
+    steps = Progress(total=None, quiet=True)
+    plain = expand_from_seeds(full_graph, seeds, WINDOW, ExpandParams(), steps)
+    assert "python/cpython" in plain.member_names()
+    with metadata_loaded(full_graph, METADATA_FILE):
+        skipped = expand_from_seeds(full_graph, seeds, WINDOW, ExpandParams(), steps)
+        followed = expand_from_seeds(full_graph, seeds, WINDOW, ExpandParams(follow_languages=True), steps)
+    assert not languages & set(skipped.member_names())
+    reasons = {item.repo: item.reason for item in skipped.left_out}
+    assert reasons["python/cpython"] == LANGUAGE_REASON
+    assert all(reason == LANGUAGE_REASON for repo, reason in reasons.items() if repo in languages)
+    assert set(skipped.member_names()) == set(plain.member_names()) - languages
+    assert followed.member_names() == plain.member_names()

@@ -48,6 +48,11 @@ def run(settings: Settings, *args: str) -> tuple[int, str]:
             2,
             "--window: '2022-13' is not a month in YYYY-MM form",
         ),
+        (
+            ["expand", "--seeds", "pytorch/pytorch", "--events", "/nonexistent", "--follow-languages"],
+            2,
+            "--follow-languages: only without --events (the events expansion reads no metadata)",
+        ),
         # nothing wrong with the arguments: the results are missing (a NichegraphError, exit 1)
         (
             ["export", "--what", "niches", "--format", "csv", "--window", "2016-01:2016-12", "--out", "x.csv"],

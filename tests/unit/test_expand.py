@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from nichegraph.analysis.expand import ExpandParams, expand
+from nichegraph.analysis.expand import LANGUAGE_REASON, ExpandParams, declared_languages, expand
 from nichegraph.analysis.hubs import HubEvidence
+from nichegraph.analysis.metadata import RepoMetadata, metadata_index
 from nichegraph.errors import BadParameter
 from tests.unit.hand_activity import network_of
 
@@ -93,3 +94,35 @@ def test_seeds_are_kept_and_bad_parameters_named() -> None:
     ]:
         with pytest.raises(BadParameter, match=flag):
             params.check()
+
+
+def test_a_declared_language_is_not_followed_unless_asked() -> None:
+    network, hubs, openrank = setup()
+    # c/close (4 developers shared, the best candidate) calls itself a language; c/big only uses one
+    metadata = metadata_index(
+        [
+            RepoMetadata("c/close", "The Close programming language"),
+            RepoMetadata("c/big", "A web app written in a programming-language-agnostic way", ("web",)),
+            RepoMetadata("s/seed", "The seed library"),
+        ],
+        network.repos,
+    )
+    languages = declared_languages(network, metadata)
+    assert languages == {network.activity.index()["c/close"]: LANGUAGE_REASON}
+    params = ExpandParams(depth=2, min_shared=2, min_lift=0.0)
+    skipped = expand(network, ["s/seed"], openrank, params, hubs, languages)
+    # c/far was reached only through c/close: without it, it is never met
+    assert skipped.member_names() == ["s/seed", "c/big"]
+    assert {item.repo: item.reason for item in skipped.left_out}["c/close"] == LANGUAGE_REASON
+    followed = expand(
+        network,
+        ["s/seed"],
+        openrank,
+        ExpandParams(depth=2, min_shared=2, min_lift=0.0, follow_languages=True),
+        hubs,
+        languages,
+    )
+    assert followed.member_names() == ["s/seed", "c/close", "c/big", "c/far"]
+    # a language given as a seed stays a seed; no metadata, no language
+    assert expand(network, ["c/close"], openrank, params, hubs, languages).members[0].note == "seed"
+    assert declared_languages(network, None) == {}
