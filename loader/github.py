@@ -36,6 +36,7 @@ RETURN name, coalesce(exact.name, folded) AS inGraph
 """
 
 ALL_REPOS = "MATCH (r:Repo) RETURN r.name AS name ORDER BY name"
+WITH_METADATA = "MATCH (r:Repo) WHERE r.metadataFetchedAt IS NOT NULL RETURN count(r) AS repos"
 
 # `+=` with a null value removes that property: a field the source does not give is absent.
 WRITE_METADATA = """
@@ -147,6 +148,11 @@ def write_rows(graph: Graph, rows: list[dict[str, Any]]) -> None:
     """One transaction per batch; each row sets every field of its repository at once."""
     for start in range(0, len(rows), BATCH_ROWS):
         graph.write(WRITE_METADATA, rows=rows[start : start + BATCH_ROWS])
+
+
+def described_repos(graph: Graph) -> int:
+    """How many repositories carry metadata stored earlier (by a file or the API)."""
+    return graph.read(WITH_METADATA)[0]["repos"]
 
 
 def load_metadata_file(graph: Graph, path: Path, repos: list[str] | None = None) -> GithubLoadSummary:

@@ -175,7 +175,8 @@ def main(ctx: click.Context, neo4j_uri: str | None, neo4j_user: str | None, neo4
     "metadata_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="GitHub metadata CSV loaded after the data (also with --skip-load) and before the analysis, as "
-    "`load github --file` (niches split drawers, relations weigh it) [env NICHEGRAPH_GITHUB_METADATA; none]",
+    "`load github --file` (niches split drawers, relations weigh it) [env NICHEGRAPH_GITHUB_METADATA; "
+    "default: from GitHub's API when GITHUB_TOKEN is set and the analysis runs, else none]",
 )
 @click.option("--skip-load", is_flag=True, help="Use what the graph already holds")
 @click.option("--skip-analysis", is_flag=True, help="Do not compute niches, relations and OpenRank")
@@ -212,7 +213,7 @@ def run(
     with job.writing(settings, skip_load and skip_analysis and metadata_file is None, wait=not no_wait):
         if not skip_load:
             job.load(settings, source or settings.source, landscape_dir or settings.landscape_dir, say=click.echo)
-        job.load_metadata(settings, metadata_file, say=click.echo)
+        job.load_metadata(settings, metadata_file, say=click.echo, online=not skip_analysis)
         if not skip_analysis:
             job.analyse(settings, say=click.echo)
     if not no_serve:

@@ -61,9 +61,14 @@ def load(settings: Settings, source: str, landscape_dir: Path | None, say: Say) 
         say(result.describe())
 
 
-def load_metadata(settings: Settings, metadata_file: Path | None, say: Say) -> None:
-    """GitHub metadata from a file onto the loaded repositories, before the analysis reads it."""
+def load_metadata(settings: Settings, metadata_file: Path | None, say: Say, online: bool = False) -> None:
+    """GitHub metadata onto the loaded repositories, before the analysis reads it: from a file;
+    else, when `online` and GITHUB_TOKEN is set, from GitHub's REST API; else nothing, saying how."""
     if metadata_file is None:
+        if online and settings.github_token:
+            load_metadata_online(settings, say)
+        elif online:
+            say_stored_metadata(settings, say)
         return
     if not metadata_file.is_file():  # from NICHEGRAPH_GITHUB_METADATA (click checks the flag's file)
         raise BadParameter(f"--github-metadata (NICHEGRAPH_GITHUB_METADATA): {metadata_file} is not a file")
@@ -74,6 +79,47 @@ def load_metadata(settings: Settings, metadata_file: Path | None, say: Say) -> N
     say(summary.describe())
     if not summary.ok:
         raise NichegraphError(f"--github-metadata: {metadata_file} was not loaded; see the messages above")
+
+
+def say_stored_metadata(settings: Settings, say: Say) -> None:
+    from nichegraph.loader.github import described_repos
+
+    with Graph(settings) as graph:
+        described = described_repos(graph)
+    if described:
+        say(
+            f"GitHub metadata stored earlier on {described} repositories is read "
+            "(`nichegraph load github` refreshes it)"
+        )
+    else:
+        say(
+            "no GitHub metadata: niches and relations read the graph alone (give --github-metadata FILE, "
+            "or set GITHUB_TOKEN to fetch it from GitHub's API)"
+        )
+
+
+# the main job waits at most this long for GitHub's rate limit, then analyses with what it has
+RUN_RATE_LIMIT_WAIT = 60.0
+
+
+def load_metadata_online(settings: Settings, say: Say) -> None:
+    """Every loaded repository's metadata from the API (cached; 304s cost no rate limit). Metadata
+    is evidence, not data: a partial answer is analysed with what came, but nothing at all (a
+    revoked token, an unreachable API) stops the run before the analysis, saying what to do."""
+    from nichegraph.loader.github import ApiOptions, load_metadata_api
+    from nichegraph.progress import Progress
+
+    say(f"fetching GitHub metadata of the loaded repositories from {settings.github_api} (GITHUB_TOKEN) ...")
+    with Graph(settings) as graph:
+        summary = load_metadata_api(graph, settings, None, Progress(total=None), ApiOptions(RUN_RATE_LIMIT_WAIT))
+    say(summary.describe())
+    if summary.requested and not summary.stored and not summary.not_found:
+        raise NichegraphError(
+            f"GitHub metadata: nothing could be fetched from {settings.github_api} with GITHUB_TOKEN (see above); "
+            "fix the token, give --github-metadata FILE, or unset GITHUB_TOKEN to analyse without metadata"
+        )
+    if not summary.ok:
+        say("continuing with the metadata stored; run `nichegraph load github` later for the rest")
 
 
 def analyse(settings: Settings, say: Say) -> None:

@@ -74,6 +74,10 @@ pytest_plugins = ["tests.support.landscape_fixtures"]
 def pytest_configure(config: pytest.Config) -> None:
     if not TOP300.is_dir():
         raise pytest.UsageError(f"the shared data is missing: {TOP300} (see ../shared/data/README.md)")
+    # a developer's own token or API must never reach the tests: `run` would ask GitHub with it;
+    # the tests that need one set their own, against a local server
+    for name in ("GITHUB_TOKEN", "NICHEGRAPH_GITHUB_API", "NICHEGRAPH_GITHUB_METADATA"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from nichegraph.db import Graph
 from nichegraph.loader.sources import HttpPolicy, HttpSource, SourceUnreachable
 from tests.conftest import METADATA_FILE, TOP300
 from tests.support.faulty_server import serve_folder
+from tests.support.github_server import documents_from_csv, remove_metadata, serve_github
 
 
 def closed_port() -> int:
@@ -28,11 +29,17 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def nichegraph_env(uri: str, *args: str, data_dir: Path, source: str | None = None, timeout: float = 60):  # type: ignore[no-untyped-def]
+def nichegraph_env(  # type: ignore[no-untyped-def]
+    uri: str, *args: str, data_dir: Path, source: str | None = None, timeout: float = 60, **extra: str
+):
+    """`nichegraph ARGS` as a new user runs it: no source, metadata file or GitHub token from the
+    environment this test runs in, only `source` and the `extra` variables."""
     env = dict(os.environ, NEO4J_URI=uri, NICHEGRAPH_DATA_DIR=str(data_dir))
-    env.pop("NICHEGRAPH_SOURCE", None)
+    for name in ("NICHEGRAPH_SOURCE", "NICHEGRAPH_GITHUB_METADATA", "GITHUB_TOKEN", "NICHEGRAPH_GITHUB_API"):
+        env.pop(name, None)
     if source:
         env["NICHEGRAPH_SOURCE"] = source
+    env.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "nichegraph", *args], capture_output=True, text=True, env=env, timeout=timeout
     )
@@ -181,3 +188,48 @@ def test_run_loads_github_metadata_before_the_analysis(scratch: Graph, tmp_path:
     )
     assert env_missing.returncode == 2, env_missing.stderr
     assert f"NICHEGRAPH_GITHUB_METADATA): {absent} is not a file" in env_missing.stderr
+
+
+def test_run_with_a_github_token_fetches_the_metadata_before_the_analysis(scratch: Graph, tmp_path: Path) -> None:
+    """No file given but GITHUB_TOKEN set: `run` asks the API (a local server speaking GitHub's REST
+    API) for every loaded repository before analysing; a token the API refuses stops the run
+    before the analysis, naming GITHUB_TOKEN, with the data loaded and no metadata written."""
+    folder = tmp_path / "snapshot"
+    for repo in TWO_REPOS:
+        shutil.copytree(TOP300 / "github" / repo, folder / "github" / repo)
+    token = "ghp_run0123456789abcdefTOKEN"
+    args = ["run", "--no-serve", "--source", str(folder / "github")]
+    with serve_github(documents_from_csv(METADATA_FILE, TWO_REPOS)) as (url, plan):
+        plan.token = token
+        api = {"NICHEGRAPH_GITHUB_API": url, "NICHEGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+        refused = nichegraph_env(scratch.uri, *args, data_dir=tmp_path, timeout=300, GITHUB_TOKEN="revoked", **api)
+        assert refused.returncode == 1, refused.stderr[-3000:]
+        assert "GitHub metadata: nothing could be fetched" in refused.stderr and "GITHUB_TOKEN" in refused.stderr
+        assert "401 Bad credentials" in refused.stdout
+        assert len(scratch.read("MATCH (r:Repo) RETURN r")) == 2
+        assert scratch.read("MATCH (r:Repo) WHERE r.description IS NOT NULL RETURN r") == []
+        assert scratch.read("MATCH (n:NicheRun) RETURN n") == []
+
+        plan.seen.clear()
+        result = nichegraph_env(scratch.uri, *args, data_dir=tmp_path, timeout=600, GITHUB_TOKEN=token, **api)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "metadata stored on 2 of 2 repositories" in result.stdout
+        assert sorted(path.lower() for path, _headers in plan.seen) == sorted(
+            f"/repos/{repo.lower()}" for repo in TWO_REPOS
+        )
+        assert token not in result.stdout + result.stderr
+    with METADATA_FILE.open(encoding="utf-8", newline="") as file:
+        expected = {row["repo"]: row["description"] for row in csv.DictReader(file) if row["repo"] in TWO_REPOS}
+    stored = scratch.read("MATCH (r:Repo) WHERE r.description IS NOT NULL RETURN r.name AS repo, r.description AS d")
+    assert {row["repo"]: row["d"] for row in stored} == expected
+    assert scratch.read("MATCH (n:NicheRun) RETURN count(n) AS n")[0]["n"] >= 1  # then it analysed
+
+    # without a token nor a file, the run reads what is stored, or says how to get metadata
+    again = ["run", "--no-serve", "--skip-load"]
+    stored_earlier = nichegraph_env(scratch.uri, *again, data_dir=tmp_path, timeout=600)
+    assert stored_earlier.returncode == 0, stored_earlier.stderr[-3000:]
+    assert "GitHub metadata stored earlier on 2 repositories is read" in stored_earlier.stdout
+    remove_metadata(scratch)
+    plain = nichegraph_env(scratch.uri, *again, data_dir=tmp_path, timeout=600)
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    assert "no GitHub metadata: niches and relations read the graph alone" in plain.stdout
