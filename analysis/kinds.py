@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from nichegraph.analysis.drawers import random_similarity
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network
-from nichegraph.analysis.pair_signals import is_docs, tied_by_data
+from nichegraph.analysis.pair_signals import common_neighbour_count, is_docs, tied_by_data
 
 DOCUMENTATION = "documentation"  # declared by the name (pair_signals.is_docs), not by the metadata
 
@@ -80,15 +80,18 @@ def declared_kind(index: MetadataIndex, repo: str) -> str | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 
 
-def common_neighbours(network: Network) -> dict[int, set[int]]:
-    """Each project's neighbours over significant links, hubs' links left out (as the relations read them)."""
-    return {repo: set(around) for repo, around in network.neighbours(skip_excluded=True).items()}
-
-
-def tied(network: Network, around: dict[int, set[int]], a: int, b: int) -> bool:
+def tied(network: Network, around: dict[int, dict[int, float]], a: int, b: int) -> bool:
     link = network.link(a, b)
-    common = len((around.get(a, set()) & around.get(b, set())) - {a, b})
+    common = common_neighbour_count(around, a, b)
     return tied_by_data(link.shared if link else 0, link.lift if link else 0.0, common)
+
+
+def members_by_group(groups: dict[str, int]) -> dict[int, list[str]]:
+    """Niche number -> its projects, from project -> niche number."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for repo, group in groups.items():
+        members[group].append(repo)
+    return members
 
 
 def components(items: list[str], joined: Iterable[tuple[str, str]]) -> list[list[str]]:
@@ -131,7 +134,7 @@ def gather_kinds(
         if kind is not None:
             by_kind[kind].append(repo)
     position = network.activity.index()
-    around = common_neighbours(network)
+    around = network.neighbours(skip_excluded=True)  # as the relations read them
     sizes = Counter(groups.values())
     next_group = first
     for kind, repos in sorted(by_kind.items()):
@@ -172,11 +175,9 @@ def place_unassigned(
     if min_similarity <= 0 or not baseline:
         return {}
     position = network.activity.index()
-    members: dict[int, list[str]] = defaultdict(list)
-    for repo, group in groups.items():
-        members[group].append(repo)
+    members = members_by_group(groups)
     described = sorted(repo for repo in unassigned if index.vectors.get(repo) and repo in position)
-    weights_of = niche_weights(network, {position[repo] for repo in described}, groups)
+    weights_of = weight_by_niche(network, {position[repo] for repo in described}, groups)
     placed = {}
     for repo in described:
         weights = weights_of[position[repo]]
@@ -195,7 +196,7 @@ def place_unassigned(
     return placed
 
 
-def niche_weights(network: Network, repos: set[int], groups: dict[str, int]) -> dict[int, Counter[int]]:
+def weight_by_niche(network: Network, repos: set[int], groups: dict[str, int]) -> dict[int, Counter[int]]:
     """Each of `repos`' developer weight to each niche, over every pair sharing a developer
     (filtered or not: an unassigned project has no link that passes the filters)."""
     weights: dict[int, Counter[int]] = defaultdict(Counter)

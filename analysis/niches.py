@@ -16,7 +16,7 @@ import numpy as np
 
 from nichegraph.analysis.drawers import DrawerSplit, Thresholds, split_drawers
 from nichegraph.analysis.hubs import HubEvidence
-from nichegraph.analysis.kinds import KindNiche, Placement, gather_kinds, place_unassigned
+from nichegraph.analysis.kinds import KindNiche, Placement, gather_kinds, members_by_group, place_unassigned
 from nichegraph.analysis.metadata import MetadataIndex
 from nichegraph.analysis.network import Network, link_rows, network_logins
 from nichegraph.analysis.page_figures import write_repo_windows
@@ -313,13 +313,6 @@ def left_alone_reason(before: dict[str, int], groups: dict[str, int], kinds: dic
         if group == before[repo] and groups.get(other) in kinds
     }
     return f"alone in its niche once its other members moved to a niche of their kind ({', '.join(sorted(moved))})"
-
-
-def members_by_group(groups: dict[str, int]) -> dict[int, list[str]]:
-    members: dict[int, list[str]] = defaultdict(list)
-    for repo, group in groups.items():
-        members[group].append(repo)
-    return members
 
 
 def vertex_membership(final: list[int], names: list[str], groups: dict[str, int]) -> list[int]:

@@ -203,7 +203,7 @@ class SignalSource:
             previous_ab=self.previous.by_name(name_a, name_b) if self.previous else None,
             previous_ba=self.previous.by_name(name_b, name_a) if self.previous else None,
             similarity=cosine(around_a, around_b, (a, b)),
-            common=len((around_a.keys() & around_b.keys()) - {a, b}),
+            common=common_neighbour_count(self.neighbours, a, b),
             reach_a=self.reach[a],
             reach_b=self.reach[b],
             openrank_a=self.openrank.get(name_a, 0.0),
@@ -226,6 +226,12 @@ class SignalSource:
 # (analysis/kinds.py) ask before reading metadata as "the same job"
 TIE_MIN_LIFT = 3.0
 TIE_MIN_COMMON = 2
+
+
+def common_neighbour_count(neighbours: dict[int, dict[int, float]], a: int, b: int) -> int:
+    """Projects both `a` and `b` are significantly linked to (each other left out), over the
+    `neighbours` of Network.neighbours(skip_excluded=True): hubs are nobody's common neighbour."""
+    return len((neighbours.get(a, {}).keys() & neighbours.get(b, {}).keys()) - {a, b})
 
 
 def tied_by_data(shared: int, lift: float, common: int) -> bool:
